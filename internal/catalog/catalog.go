@@ -1,0 +1,120 @@
+// Package catalog is the typed description of a control system: hosts run
+// servers, servers host devices of a class, devices carry properties and
+// attribute properties. It reads and writes the tango2csv/csv2tango CSV form
+// and chaoslab's own YAML form, and reports every error with file:line:col.
+//
+// The catalog is pure data: it does not interpret formulas. The twin model
+// (package sim) turns devices into running simulations.
+package catalog
+
+// Pos is a position in a catalog file. Line and Col are 1-based; a zero Pos
+// means "unknown" (e.g. a catalog built in code).
+type Pos struct {
+	File string
+	Line int
+	Col  int
+}
+
+// Catalog is a whole control system.
+type Catalog struct {
+	// Path is the file the catalog was read from ("" if built in code).
+	// LoadFromFile and other relative paths resolve against its directory.
+	Path string
+	// Servers in file order. A server belongs to one host.
+	Servers []*Server
+	// Classes holds class properties by class name (csv2tango rows with an
+	// empty device cell).
+	Classes map[string]*Class
+}
+
+// Server is one device-server process: "Class/instance", e.g. "SimulatorDS/testrw".
+type Server struct {
+	Name    string
+	Host    string // "" when the catalog has no host column
+	Devices []*Device
+	Pos     Pos
+}
+
+// Device is one device: "domain/family/member" of a class.
+type Device struct {
+	Name  string
+	Class string
+	// Properties in file order (device properties, e.g. DynamicAttributes).
+	Properties []*Property
+	// Attributes holds attribute properties (min_value, max_value, unit,
+	// format, abs_change, polling_period ...) by attribute name, in file order.
+	Attributes []*AttrConfig
+	Pos        Pos
+}
+
+// Class carries class-wide properties.
+type Class struct {
+	Name       string
+	Properties []*Property
+	Pos        Pos
+}
+
+// Property is a multi-valued property: one element per CSV row or YAML list
+// item. Positions are kept per element so that a formula error points at its
+// own line.
+type Property struct {
+	Name   string
+	Values []string
+	Pos    Pos   // where the property name is
+	At     []Pos // where each value is (same length as Values when known)
+}
+
+// AttrConfig is the configuration of one attribute of a device: the
+// attribute properties of Tango's database ("B.max_value" rows).
+type AttrConfig struct {
+	Name       string
+	Properties []*Property // min_value, max_value, min_alarm, max_alarm, min_warning, max_warning, unit, format, description, label,
+	// abs_change, rel_change, event_period, archive_abs_change, archive_rel_change, archive_period, polling_period
+	Pos Pos
+}
+
+// Property returns the device property named name (case-insensitive, as in
+// Tango), or nil.
+func (d *Device) Property(name string) *Property { return findProp(d.Properties, name) }
+
+// Attribute returns the configuration of attribute name (case-insensitive), or nil.
+func (d *Device) Attribute(name string) *AttrConfig {
+	for _, a := range d.Attributes {
+		if equalFold(a.Name, name) {
+			return a
+		}
+	}
+	return nil
+}
+
+// Property returns the attribute property named name (case-insensitive), or nil.
+func (a *AttrConfig) Property(name string) *Property { return findProp(a.Properties, name) }
+
+func findProp(ps []*Property, name string) *Property {
+	for _, p := range ps {
+		if equalFold(p.Name, name) {
+			return p
+		}
+	}
+	return nil
+}
+
+// equalFold is ASCII case folding: Tango names are ASCII.
+func equalFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
