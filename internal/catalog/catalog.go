@@ -1,10 +1,3 @@
-// Package catalog is the typed description of a control system: hosts run
-// servers, servers host devices of a class, devices carry properties and
-// attribute properties. It reads and writes the tango2csv/csv2tango CSV form
-// and chaoslab's own YAML form, and reports every error with file:line:col.
-//
-// The catalog is pure data: it does not interpret formulas. The twin model
-// (package sim) turns devices into running simulations.
 package catalog
 
 // Pos is a position in a catalog file. Line and Col are 1-based; a zero Pos
@@ -23,8 +16,27 @@ type Catalog struct {
 	// Servers in file order. A server belongs to one host.
 	Servers []*Server
 	// Classes holds class properties by class name (csv2tango rows with an
-	// empty device cell).
+	// empty device cell, or tango2csv's "#CLASS" rows).
 	Classes map[string]*Class
+	// Templates are csv2tango's wildcard device rows (device cell "*" or
+	// "test/panic/ck*"), in file order. Their properties are already copied
+	// into every matching device (marked with Property.Template); they are
+	// kept so that writers can emit them once.
+	Templates []*Template
+	// Warnings are non-fatal remarks from the reader (ignored rows, unknown
+	// attribute properties ...), sorted by position.
+	Warnings ErrorList
+}
+
+// Template is a wildcard device row block of a class: its properties apply
+// to every device of the class whose name matches Pattern.
+type Template struct {
+	Pattern    string // device pattern: "*" any sequence, "?" any character, otherwise a regexp; case-insensitive, anchored at the start
+	Class      string
+	Server     string // the server cell of the template rows (informative only)
+	Properties []*Property
+	Attributes []*AttrConfig
+	Pos        Pos
 }
 
 // Server is one device-server process: "Class/instance", e.g. "SimulatorDS/testrw".
@@ -62,6 +74,9 @@ type Property struct {
 	Values []string
 	Pos    Pos   // where the property name is
 	At     []Pos // where each value is (same length as Values when known)
+	// Template is the pattern of the Template this property was copied
+	// from, "" when the device declares it itself.
+	Template string
 }
 
 // AttrConfig is the configuration of one attribute of a device: the
@@ -118,3 +133,6 @@ func equalFold(a, b string) bool {
 	}
 	return true
 }
+
+// Property returns the class property named name (case-insensitive), or nil.
+func (k *Class) Property(name string) *Property { return findProp(k.Properties, name) }

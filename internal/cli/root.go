@@ -53,6 +53,8 @@ func newRoot(s Streams) *cobra.Command {
 	root.AddCommand(
 		newFormulaCmd(s),
 		newCatalogCmd(s),
+		newServeCmd(s),
 	)
+	root.AddCommand(newClientCmds(s)...)
 	return root
 }

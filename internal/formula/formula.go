@@ -55,6 +55,11 @@ type Program struct {
 	slots map[string]int
 	names []string
 	eval  func(env *Env) (pyval.Value, error)
+
+	mode Mode
+	root node     // the compiled expression
+	ntop int      // locals of the top scope (walrus targets, leaked Python 2 comprehension variables)
+	free []string // static free names (FreeNames)
 }
 
 // Env is the per-evaluation state: one per (device, program), reused across
@@ -68,7 +73,16 @@ type Env struct {
 	// variables that leak, returned by locals(). May be nil.
 	Namespace *pyval.Dict
 	// Ctx is the evaluation context (mode, budget, random source, host).
+	// Nil makes Eval create a default one (no random source, no host).
 	Ctx *pyval.Context
+	// MaxSteps is the step budget of one top-level evaluation: Eval sets
+	// Ctx.Steps to it before evaluating, unless Ctx.Depth > 0 (an
+	// evaluation nested inside another one through a host function shares
+	// the outer budget). 0 means pyval.DefaultSteps; a negative value
+	// leaves Ctx.Steps alone (the host manages the budget itself).
+	MaxSteps int64
+
+	top frame // the top-level frame, reused across evaluations
 }
 
 // Source returns the formula text.
@@ -89,17 +103,22 @@ func (p *Program) Slot(name string) int {
 
 // NewEnv returns an Env sized for the program.
 func (p *Program) NewEnv(ctx *pyval.Context) *Env {
-	return &Env{Vars: make([]pyval.Value, len(p.names)), Ctx: ctx}
+	env := &Env{Vars: make([]pyval.Value, len(p.names)), Ctx: ctx}
+	env.top.vars = make([]pyval.Value, p.ntop)
+	return env
 }
 
 // Eval runs the program. Runtime errors are *RuntimeError values whose
 // Error() reads like Python's ("ZeroDivisionError: float division by zero").
+//
+// Each top-level evaluation gets a fresh step budget (Env.MaxSteps); Eval
+// sets Ctx.Py2 to the program's mode for its duration and counts itself in
+// Ctx.Depth, so host functions that evaluate other formulas are bounded by
+// the same budget and by Ctx.MaxDepth.
 func (p *Program) Eval(env *Env) (pyval.Value, error) { return p.eval(env) }
 
-// The compiler provides, in this package:
-//
-//	func Compile(src string, opts *Options) (*Program, error)   // *SyntaxError or *CompileError on failure
-//	func DefaultBuiltins(m Mode) map[string]pyval.Value          // memoized, read-only
-//	func FreeNames(src string, m Mode) ([]string, error)         // static analysis: every free name, first-appearance order
-//	type SyntaxError struct{ Line, Col int; Msg, Source string } // Error(): "SyntaxError: msg at line:col" + caret excerpt
-//	type RuntimeError struct{ Err *pyval.Exception; Line, Col int } // Error() is Err.Error(); Unwrap() gives Err
+// FreeNames returns the program's static free names: every name the
+// formula reads that is not bound inside it (lambda parameters,
+// comprehension variables, walrus targets), builtins included, in order of
+// first appearance.
+func (p *Program) FreeNames() []string { return p.free }

@@ -1,10 +1,3 @@
-// Package pyval is the Python object model of the formula language: values,
-// operators, comparisons, repr/str, %-formatting and iteration, with CPython 3
-// semantics and a Python 2 mode. It knows nothing about syntax or compilation.
-//
-// Values are small structs passed by value; numbers and booleans never
-// allocate. Operations return (Value, error); errors are *Exception values
-// that read like Python's ("TypeError: unsupported operand ...").
 package pyval
 
 import (

@@ -1,0 +1,165 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"google.golang.org/protobuf/proto"
+
+	"chaoslab/internal/api"
+	pb "chaoslab/internal/api/chaoslabv1"
+)
+
+// Event is one received event.
+type Event struct {
+	Name    string // "device/attr"
+	Reading *pb.Reading
+}
+
+// Batch is a batch of events. Dropped > 0 is a drop marker: the server
+// lost that many events of this subscription before this batch because the
+// subscriber did not keep up.
+type Batch struct {
+	Type    pb.EventType
+	Events  []Event
+	Dropped uint64
+}
+
+// Subscription is a stream of event batches on a connection of its own.
+type Subscription struct {
+	// C delivers batches; it is closed when the stream ends (Close, server
+	// shutdown, broken connection). Err tells why.
+	C <-chan Batch
+	// Names are the subscribed attributes, wildcards expanded by the server.
+	Names []string
+
+	cn      *conn
+	id      uint32
+	mu      sync.Mutex
+	err     error
+	stop    chan struct{}
+	stopped sync.Once
+}
+
+// SubscribeOptions tune a subscription.
+type SubscribeOptions struct {
+	// Queue is the server-side queue length in events (0: server default).
+	Queue int
+	// Buffer is the number of batches buffered in C (default 64).
+	Buffer int
+}
+
+// Subscribe subscribes to events of type typ of names (wildcards allowed).
+// It returns once the server has accepted the subscription, or with the
+// server's error (unknown device or attribute ...).
+func (c *Client) Subscribe(ctx context.Context, names []string, typ pb.EventType, opt SubscribeOptions) (*Subscription, error) {
+	cn, err := dialConn(ctx, c.addr)
+	if err != nil {
+		return nil, err
+	}
+	if opt.Buffer <= 0 {
+		opt.Buffer = 64
+	}
+	ch := make(chan Batch, opt.Buffer)
+	first := make(chan reply, 1)
+	s := &Subscription{C: ch, cn: cn, stop: make(chan struct{})}
+	started := false
+	cn.mu.Lock()
+	cn.onStream = func(kind api.Kind, payload []byte) bool {
+		if kind == api.KindEnd {
+			return false
+		}
+		var b pb.EventBatch
+		if err := proto.Unmarshal(payload, &b); err != nil {
+			s.setErr(api.NewError(api.ReasonInternal, "bad event batch: "+err.Error(), "client"))
+			return false
+		}
+		if !started {
+			started = true
+			s.Names = b.Names
+			first <- reply{kind: api.KindOK}
+			return true
+		}
+		out := Batch{Type: b.Type, Dropped: b.Dropped, Events: make([]Event, len(b.Events))}
+		for i, e := range b.Events {
+			name := ""
+			if int(e.Index) < len(s.Names) {
+				name = s.Names[e.Index]
+			}
+			out.Events[i] = Event{Name: name, Reading: e.Reading}
+		}
+		select {
+		case ch <- out:
+			return true
+		case <-s.stop:
+			return false
+		}
+	}
+	cn.mu.Unlock()
+	// The subscribe request's id also receives an error reply on failure.
+	id, err := cn.send(api.KindSubscribe, &pb.SubscribeRequest{Names: names, Type: typ, Queue: uint32(opt.Queue)}, first)
+	if err != nil {
+		cn.close(err)
+		return nil, err
+	}
+	s.id = id
+	select {
+	case r := <-first:
+		if r.err != nil {
+			cn.close(errors.New("subscribe failed"))
+			return nil, r.err
+		}
+		if r.kind == api.KindError {
+			cn.close(errors.New("subscribe failed"))
+			return nil, decodeReply(r.kind, r.payload, nil)
+		}
+	case <-ctx.Done():
+		cn.close(ctx.Err())
+		return nil, api.NewError(api.ReasonTimeout, "subscribe: "+ctx.Err().Error(), "client")
+	}
+	go func() {
+		<-cn.done
+		close(ch)
+	}()
+	return s, nil
+}
+
+func (s *Subscription) setErr(err error) {
+	s.mu.Lock()
+	if s.err == nil {
+		s.err = err
+	}
+	s.mu.Unlock()
+}
+
+// Err returns why the stream ended (nil after Close).
+func (s *Subscription) Err() error {
+	s.mu.Lock()
+	err := s.err
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	select {
+	case <-s.stop:
+		return nil
+	default:
+	}
+	s.cn.mu.Lock()
+	defer s.cn.mu.Unlock()
+	if s.cn.err != nil {
+		return unavailable(s.cn.addr, s.cn.err)
+	}
+	return nil
+}
+
+// Close ends the subscription and its connection. C is closed soon after.
+func (s *Subscription) Close() error {
+	s.stopped.Do(func() {
+		close(s.stop)
+		s.cn.close(errors.New("subscription closed"))
+	})
+	<-s.cn.done
+	return nil
+}

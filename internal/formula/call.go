@@ -1,0 +1,290 @@
+package formula
+
+import (
+	"strings"
+
+	"chaoslab/internal/formula/pyval"
+	"chaoslab/internal/formula/syntax"
+)
+
+// Calls. A call with one or two plain positional arguments goes straight to
+// Func.F1/F2 when the callee has them (no argument slice, no allocation);
+// other calls build the argument list, expanding *args and **kwargs.
+
+// funcName is the name CPython uses in call errors ("f() got ...").
+func funcName(v pyval.Value) string {
+	if fn, ok := v.O.(*pyval.Func); ok && v.K == pyval.FuncKind {
+		if fn.Class != "" {
+			return fn.Class
+		}
+		return fn.Name
+	}
+	return pyval.TypeName(v) + " object"
+}
+
+type argc struct {
+	x    *cx
+	star bool
+}
+
+type kwc struct {
+	name string // "" for **mapping
+	x    *cx
+}
+
+func (c *compiler) call(e *syntax.Call, s *scope) (*cx, error) {
+	pos := e.Pos()
+	// locals(), globals() and vars() return the device namespace.
+	if n, ok := e.Func.(*syntax.Name); ok && len(e.Args) == 0 && len(e.Keywords) == 0 && c.isBuiltinName(n.Id, s) {
+		switch n.Id {
+		case "locals", "globals", "vars":
+			c.record(n.Id, n.Pos())
+			return dyn(func(f *frame) (pyval.Value, error) {
+				if f.env.Namespace != nil {
+					return pyval.Value{K: pyval.DictKind, O: f.env.Namespace}, nil
+				}
+				_, d := pyval.NewDict()
+				return d, nil
+			}), nil
+		}
+	}
+	fn, err := c.expr(e.Func, s)
+	if err != nil {
+		return nil, err
+	}
+	args := make([]argc, len(e.Args))
+	simple := len(e.Keywords) == 0
+	for i, a := range e.Args {
+		if st, ok := a.(*syntax.Starred); ok {
+			x, err := c.expr(st.X, s)
+			if err != nil {
+				return nil, err
+			}
+			args[i] = argc{x: x, star: true}
+			simple = false
+			continue
+		}
+		x, err := c.expr(a, s)
+		if err != nil {
+			return nil, err
+		}
+		args[i] = argc{x: x}
+	}
+	kws := make([]kwc, len(e.Keywords))
+	for i, k := range e.Keywords {
+		x, err := c.expr(k.Value, s)
+		if err != nil {
+			return nil, err
+		}
+		kws[i] = kwc{name: k.Name, x: x}
+	}
+	ff := fn.fn
+	if simple && len(args) == 1 {
+		a0 := args[0].x
+		if fn.konst && fn.val.K == pyval.FuncKind {
+			if f1 := fn.val.O.(*pyval.Func).F1; f1 != nil {
+				return dyn(func(f *frame) (pyval.Value, error) {
+					a, ok := a0.fast(f)
+					if !ok {
+						var err error
+						if a, err = a0.fn(f); err != nil {
+							return a, err
+						}
+					}
+					r, err := f1(f.env.Ctx, a)
+					if err != nil {
+						return r, errAt(err, pos)
+					}
+					return r, nil
+				}), nil
+			}
+		}
+		return dyn(func(f *frame) (pyval.Value, error) {
+			fv, err := ff(f)
+			if err != nil {
+				return fv, err
+			}
+			a, ok := a0.fast(f)
+			if !ok {
+				var err error
+				if a, err = a0.fn(f); err != nil {
+					return a, err
+				}
+			}
+			var r pyval.Value
+			if g, ok := fv.O.(*pyval.Func); ok && fv.K == pyval.FuncKind && g.F1 != nil {
+				r, err = g.F1(f.env.Ctx, a)
+			} else {
+				r, err = pyval.Call(f.env.Ctx, fv, []pyval.Value{a}, nil)
+			}
+			if err != nil {
+				return r, errAt(err, pos)
+			}
+			return r, nil
+		}), nil
+	}
+	if simple && len(args) == 2 {
+		a0, a1 := args[0].x, args[1].x
+		if fn.konst && fn.val.K == pyval.FuncKind {
+			if f2 := fn.val.O.(*pyval.Func).F2; f2 != nil {
+				return dyn(func(f *frame) (pyval.Value, error) {
+					a, ok := a0.fast(f)
+					if !ok {
+						var err error
+						if a, err = a0.fn(f); err != nil {
+							return a, err
+						}
+					}
+					b, ok := a1.fast(f)
+					if !ok {
+						var err error
+						if b, err = a1.fn(f); err != nil {
+							return b, err
+						}
+					}
+					r, err := f2(f.env.Ctx, a, b)
+					if err != nil {
+						return r, errAt(err, pos)
+					}
+					return r, nil
+				}), nil
+			}
+		}
+		return dyn(func(f *frame) (pyval.Value, error) {
+			fv, err := ff(f)
+			if err != nil {
+				return fv, err
+			}
+			a, ok := a0.fast(f)
+			if !ok {
+				var err error
+				if a, err = a0.fn(f); err != nil {
+					return a, err
+				}
+			}
+			b, ok := a1.fast(f)
+			if !ok {
+				var err error
+				if b, err = a1.fn(f); err != nil {
+					return b, err
+				}
+			}
+			var r pyval.Value
+			if g, ok := fv.O.(*pyval.Func); ok && fv.K == pyval.FuncKind && g.F2 != nil {
+				r, err = g.F2(f.env.Ctx, a, b)
+			} else {
+				r, err = pyval.Call(f.env.Ctx, fv, []pyval.Value{a, b}, nil)
+			}
+			if err != nil {
+				return r, errAt(err, pos)
+			}
+			return r, nil
+		}), nil
+	}
+	return dyn(func(f *frame) (pyval.Value, error) {
+		fv, err := ff(f)
+		if err != nil {
+			return fv, err
+		}
+		ctx := f.env.Ctx
+		var av []pyval.Value
+		if len(args) > 0 {
+			av = make([]pyval.Value, 0, len(args))
+		}
+		for _, a := range args {
+			v, err := a.x.fn(f)
+			if err != nil {
+				return v, err
+			}
+			if !a.star {
+				av = append(av, v)
+				continue
+			}
+			if v.K == pyval.TupleKind {
+				av = append(av, v.O.(*pyval.Tuple).Items...)
+			} else if v.K == pyval.ListKind {
+				av = append(av, v.O.(*pyval.List).Items...)
+			} else if err := pyval.Iterate(ctx, v, func(x pyval.Value) error { av = append(av, x); return nil }); err != nil {
+				if isNotIterable(err) {
+					return pyval.Value{}, pyErr(pos, "TypeError", "%s() argument after * must be an iterable, not %s", funcName(fv), pyval.TypeName(v))
+				}
+				return pyval.Value{}, errAt(err, pos)
+			}
+			if err := ctx.CheckSize(len(av)); err != nil {
+				return pyval.Value{}, errAt(err, pos)
+			}
+		}
+		var kv []pyval.Keyword
+		for _, k := range kws {
+			v, err := k.x.fn(f)
+			if err != nil {
+				return v, err
+			}
+			if k.name != "" {
+				if dupKeyword(kv, k.name) {
+					return pyval.Value{}, pyErr(pos, "TypeError", "%s() got multiple values for keyword argument '%s'", funcName(fv), k.name)
+				}
+				kv = append(kv, pyval.Keyword{Name: k.name, Value: v})
+				continue
+			}
+			d, ok := v.O.(*pyval.Dict)
+			if v.K != pyval.DictKind || !ok {
+				return pyval.Value{}, pyErr(pos, "TypeError", "%s() argument after ** must be a mapping, not %s", funcName(fv), pyval.TypeName(v))
+			}
+			err = d.Items(func(key, val pyval.Value) error {
+				if key.K != pyval.StrKind {
+					return pyErr(pos, "TypeError", "keywords must be strings")
+				}
+				name := key.String()
+				if dupKeyword(kv, name) {
+					return pyErr(pos, "TypeError", "%s() got multiple values for keyword argument '%s'", funcName(fv), name)
+				}
+				kv = append(kv, pyval.Keyword{Name: name, Value: val})
+				return nil
+			})
+			if err != nil {
+				return pyval.Value{}, err
+			}
+		}
+		r, err := pyval.Call(ctx, fv, av, kv)
+		if err != nil {
+			return r, errAt(err, pos)
+		}
+		return r, nil
+	}), nil
+}
+
+func dupKeyword(kv []pyval.Keyword, name string) bool {
+	for _, k := range kv {
+		if k.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func isNotIterable(err error) bool {
+	e, ok := err.(*pyval.Exception)
+	return ok && e.Type == "TypeError" && strings.HasSuffix(e.Msg, "is not iterable")
+}
+
+// isBuiltinName reports whether id, read in scope s, resolves to the
+// builtin namespace (not a local, host name or global).
+func (c *compiler) isBuiltinName(id string, s *scope) bool {
+	for sc := s; sc != nil; sc = sc.parent {
+		if _, ok := sc.locals[id]; ok {
+			return false
+		}
+	}
+	if c.host[id] {
+		return false
+	}
+	if _, ok := c.globals[id]; ok {
+		return false
+	}
+	if _, ok := c.builtins[id]; ok {
+		return true
+	}
+	// Not provided by the builtin table: still the namespace functions.
+	return id == "locals" || id == "globals" || id == "vars"
+}

@@ -1,0 +1,59 @@
+# -*- coding: utf-8 -*-
+"""Python 2 specific cases (expectations from python2.7 via oracle.py).
+
+Only what Python 2 does differently or what real Python 2 formulas rely on:
+classic division, mixed-type ordering, list-returning builtins, round half
+away from zero, str(float) with 12 digits, long literals and reprs, `<>`,
+backquotes, octal literals, leaking comprehension variables.
+"""
+import re
+
+CASES = [
+    "7/2", "-7/2", "7/-2", "7/2.0", "7.0/2", "1/2", "-1/2", "10/3*3", "2**-1", "(-8)**(1/3)", "True/2", "3/True",
+    "7//2", "divmod(-7, 2)", "-7 % 3", "2**70", "-2**70", "2**63", "repr(2**70)", "str(2**70)", "hex(2**70)",
+    "'%x' % 2**70", "2**64 // 3", "1 <> 2", "1 <> 1", "`1`", "`'a'`", "`[1, 'b']`", "0777", "0o17", "0x1F",
+    "None < 1", "None < None", "None > -10**30", "[] > 0", "'a' > 1", "(1,) > [1]", "{} < []", "1 < 'a'",
+    "sorted([None, 1, 'a', [], ()])", "sorted([3, 'b', None, 2.5, [1]])", "max(None, 1)", "min('a', 2)",
+    "max([1, 'a', None])", "cmp(1, 2)", "cmp('b', 'a')", "cmp([1], [1])",
+    "map(abs, [-1])", "map(None, [1, 2])", "map(lambda x, y: (x, y), [1, 2], [3])", "range(3)", "range(5, 0, -2)",
+    "xrange(3)", "list(xrange(1, 4))", "zip('ab', [1, 2])", "zip()", "filter(None, [0, 1, '', 'a'])",
+    "filter(lambda c: c > 'a', 'abc')", "filter(None, (0, 1))", "{'a': 1}.keys()", "{'a': 1}.values()",
+    "{'a': 1}.items()", "dict(a=1).has_key('a')", "reduce(lambda a, b: a + b, [1, 2, 3])", "reduce(max, [3, 9, 2], 0)",
+    "apply(max, [1, 2])", "isinstance('a', basestring)", "round(2.5)", "round(-2.5)", "round(0.5)", "round(1.5)",
+    "round(2.675, 2)", "round(1234.5, -1)", "round(3)", "round(-0.5)", "str(1/3.)", "str(0.1)", "str(1e16)",
+    "str(123456789.123)", "str(1.0)", "repr(0.1)", "repr(1/3.)", "'%s' % (1/3.)", "'%s' % 0.1", "str([1/3.])",
+    "str((0.1, 2.5))", "'%r' % (1/3.)", "str(2.0**70)", "str(-0.0)", "str(1e-5)", "1e16", "1/3.",
+    "'{}'.format(1/3.)", "'%d' % 3.5", "'%s' % None", "[x for x in range(3)] and x", "[i*j for i in range(3) for j in range(2)] and (i, j)",
+    "sin(1, 2)", "sin(3, 4.0)", "cos(2, 8)", "square(3, 1, 4)", "ramp(3, 1, 4)", "triangle(3, 4)",
+    "type(1)", "type([])", "type('a')", "type(1.5)", "str(type(None))", "int", "len", "True + True", "True/True",
+    "int('10', 0)", "int(2**70 / 2**69)", "2**62 * 2 - 2**63", "abs(-2**63)", "long(2**70)", "float(2**70)",
+    "10 ** 20", "10 ** 20 / 3", "-10 ** 20 / 7", "7 / -(2**70)", "(2**70) % -3", "'abc'[::-1]", "'a,b'.split(',')",
+    "'%5.2f|%-4d|%s' % (3.14159, 7, 'x')", "'{:>6}'.format('ab')", "sum(range(101)) / 2", "len(range(10)) / 4",
+    "[1, 2, 3][5/2]", "'abcdef'[1:5/2]", "max(range(10)) / 2 * 2", "sorted({'b': 1, 'a': 2})", "sorted([3, 1, 2], reverse=True)",
+    "sorted([3, 1, 2], lambda a, b: b - a)", "sorted(['bb', 'a'], key=len)", "'abc'.upper()", "dict(zip('ab', range(2)))['b']",
+    "1 if [] else 2", "not None", "None == 0", "0 == False", "[] == False", "3 > 2 > 1", "1 < None", "1.5 > None",
+    "-7 // 2.0", "7 % -3", "divmod(7, -2)", "abs(-7/2)", "-7/2*2", "(-7)/2", "-(7/2)", "7/2/2", "2**3/3",
+]
+
+
+def cases():
+    out = []
+    for i, src in enumerate(CASES):
+        vars_ = {}
+        if re.search(r"\bx\b", src) and "for x" not in src:
+            vars_["x"] = "7"
+        out.append({"id": "p2h-%d" % i, "area": "py2/handwritten", "src": src, "vars": vars_, "py2": True})
+    return out
+
+
+RANDOM_NAMES = set(["randint", "choice", "randrange", "sample", "shuffle", "choices", "getrandbits",
+                    "gauss", "normalvariate", "lognormvariate", "expovariate", "vonmisesvariate",
+                    "gammavariate", "betavariate", "paretovariate", "weibullvariate"])
+
+
+def corpus_ok(c):
+    """Corpus cases usable in Py2 mode: Python 2's random module draws
+    integers and choices differently (int(random()*n)), which chaoslab does
+    not reproduce, so formulas using them are left out."""
+    words = set(re.findall(r"[A-Za-z_]\w*", c["src"]))
+    return not (words & RANDOM_NAMES)

@@ -1,0 +1,85 @@
+package formula
+
+import (
+	"fmt"
+
+	"chaoslab/internal/formula/pyval"
+)
+
+// run is Program.eval: budget, mode and depth bookkeeping around the
+// compiled tree, and the last line of defence against panics. The common
+// case (a top-level evaluation with a ready Env) takes the short path.
+func (p *Program) run(env *Env) (v pyval.Value, err error) {
+	ctx := env.Ctx
+	if ctx == nil || ctx.Depth != 0 || env.MaxSteps < 0 || p.ntop != 0 || len(env.Vars) < len(p.names) || ctx.Py2 != (p.mode == Py2) {
+		return p.runNested(env)
+	}
+	ctx.Steps = env.MaxSteps
+	if ctx.Steps == 0 {
+		ctx.Steps = pyval.DefaultSteps
+	}
+	env.top.env = env
+	ctx.Depth = 1
+	defer guard(ctx, 0, ctx.Py2, &v, &err)
+	v, err = p.root(&env.top)
+	if err == nil && v.K == pyval.Undefined {
+		err = internalError("undefined result")
+	}
+	return v, err
+}
+
+// runNested handles everything else: a missing Context, an evaluation
+// nested in another through a host function (it shares the outer budget),
+// a host-managed budget, top-level locals, a mode switch.
+func (p *Program) runNested(env *Env) (v pyval.Value, err error) {
+	ctx := env.Ctx
+	if ctx == nil {
+		ctx = &pyval.Context{}
+		env.Ctx = ctx
+	}
+	if ctx.Depth == 0 && env.MaxSteps >= 0 {
+		ctx.Steps = env.MaxSteps
+		if ctx.Steps == 0 {
+			ctx.Steps = pyval.DefaultSteps
+		}
+	}
+	max := ctx.MaxDepth
+	if max <= 0 {
+		max = pyval.DefaultMaxDepth
+	}
+	if ctx.Depth >= max {
+		return pyval.Value{}, &RuntimeError{Err: &pyval.Exception{Type: "RecursionError", Msg: "maximum recursion depth exceeded"}, Line: 1, Col: 1}
+	}
+	if len(env.Vars) < len(p.names) {
+		vars := make([]pyval.Value, len(p.names))
+		copy(vars, env.Vars)
+		env.Vars = vars
+	}
+	f := &env.top
+	saved := *f // an Env re-entered through a host function keeps its outer frame
+	f.env = env
+	f.vars = make([]pyval.Value, p.ntop)
+	defer func() { *f = saved }()
+	defer guard(ctx, ctx.Depth, ctx.Py2, &v, &err)
+	ctx.Py2 = p.mode == Py2
+	ctx.Depth++
+	v, err = p.root(f)
+	if err == nil && v.K == pyval.Undefined {
+		err = internalError("undefined result")
+	}
+	return v, err
+}
+
+// guard restores the context after an evaluation and turns a panic into a
+// SystemError. It is deferred directly so that recover works.
+func guard(ctx *pyval.Context, depth int, py2 bool, v *pyval.Value, err *error) {
+	ctx.Depth = depth
+	ctx.Py2 = py2
+	if r := recover(); r != nil {
+		*v, *err = pyval.Value{}, internalError(fmt.Sprint(r))
+	}
+}
+
+func internalError(msg string) error {
+	return &RuntimeError{Err: &pyval.Exception{Type: "SystemError", Msg: "internal error: " + msg}, Line: 1, Col: 1}
+}

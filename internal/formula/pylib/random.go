@@ -1,0 +1,794 @@
+package pylib
+
+import (
+	"math"
+	"math/big"
+	"math/bits"
+
+	"chaoslab/internal/formula/pyval"
+)
+
+// RandomNames returns the random module's public functions (as SimulatorDS
+// imports them with `from random import *`) plus the module object
+// `random`. Unlike real SimulatorDS, where the module shadows the function
+// so `random()` raises TypeError, the module here is callable: `random()`,
+// `random.random()` and `random.randint(1, 2)` all work.
+//
+// Every function draws from Context.Rand; a nil Rand raises RuntimeError.
+func RandomNames() map[string]value {
+	m := randomFuncs()
+	mod := &Module{Name: "random", Attrs: randomFuncs(), Fn: rRandomCall}
+	m["random"] = pyval.NewObject(mod)
+	return m
+}
+
+func randomFuncs() map[string]value {
+	return map[string]value{
+		"random":          builtin("random", rRandomCall),
+		"getrandbits":     builtin1("getrandbits", rGetrandbits),
+		"randrange":       builtin("randrange", rRandrange),
+		"randint":         builtin2("randint", rRandint),
+		"choice":          builtin1("choice", rChoice),
+		"shuffle":         builtin1("shuffle", rShuffle),
+		"sample":          builtin("sample", rSample),
+		"uniform":         builtin2("uniform", rUniform),
+		"triangular":      builtin("triangular", rTriangular),
+		"gauss":           builtin("gauss", rGauss),
+		"normalvariate":   builtin("normalvariate", rNormalvariate),
+		"lognormvariate":  builtin2("lognormvariate", rLognormvariate),
+		"expovariate":     builtin1("expovariate", rExpovariate),
+		"paretovariate":   builtin1("paretovariate", rParetovariate),
+		"weibullvariate":  builtin2("weibullvariate", rWeibullvariate),
+		"gammavariate":    builtin2("gammavariate", rGammavariate),
+		"betavariate":     builtin2("betavariate", rBetavariate),
+		"vonmisesvariate": builtin2("vonmisesvariate", rVonmisesvariate),
+		"seed":            builtin("seed", rSeed),
+	}
+}
+
+var errNoRand = &pyval.Exception{Type: "RuntimeError", Msg: "no random source: the host did not inject a seeded generator (Context.Rand)"}
+
+func rng(ctx *context) (pyval.Rand, error) {
+	if ctx.Rand == nil {
+		return nil, errNoRand
+	}
+	return ctx.Rand, nil
+}
+
+func rRandomCall(ctx *context, args []value, kw []keyword) (value, error) {
+	if len(args) > 0 || len(kw) > 0 {
+		return value{}, typeErr("random() takes no arguments (%d given)", len(args)+len(kw))
+	}
+	r, err := rng(ctx)
+	if err != nil {
+		return value{}, err
+	}
+	return pyval.Float(r.Random()), nil
+}
+
+// getrandbits draws k bits the way CPython does: 32-bit words from the
+// least significant up, the last one holding k%32 bits.
+func getrandbits(r pyval.Rand, k int) *big.Int {
+	if k <= 64 {
+		return new(big.Int).SetUint64(r.Getrandbits(k))
+	}
+	words := make([]big.Word, (k+63)/64)
+	for i := 0; k > 0; i++ {
+		n := 32
+		if k < 32 {
+			n = k
+		}
+		w := r.Getrandbits(n)
+		words[i/2] |= big.Word(w << (32 * uint(i%2)))
+		k -= n
+	}
+	return new(big.Int).SetBits(words)
+}
+
+func rGetrandbits(ctx *context, a value) (value, error) {
+	r, err := rng(ctx)
+	if err != nil {
+		return value{}, err
+	}
+	k, err := smallIndex(a)
+	if err != nil {
+		return value{}, err
+	}
+	if k < 0 {
+		return value{}, valueErr("number of bits must be non-negative")
+	}
+	if err := checkBits(ctx, float64(k)); err != nil {
+		return value{}, err
+	}
+	return intResult(getrandbits(r, int(k))), nil
+}
+
+// randbelow is CPython's _randbelow_with_getrandbits: n > 0.
+func randbelow(ctx *context, r pyval.Rand, n *big.Int) (*big.Int, error) {
+	if n.IsUint64() {
+		u := n.Uint64()
+		k := bits.Len64(u)
+		for {
+			if err := ctx.Step(1); err != nil {
+				return nil, err
+			}
+			v := r.Getrandbits(k)
+			if v < u {
+				return new(big.Int).SetUint64(v), nil
+			}
+		}
+	}
+	k := n.BitLen()
+	for {
+		if err := ctx.Step(int64(k/64) + 1); err != nil {
+			return nil, err
+		}
+		v := getrandbits(r, k)
+		if v.Cmp(n) < 0 {
+			return v, nil
+		}
+	}
+}
+
+// randbelowInt is randbelow for an int bound.
+func randbelowInt(ctx *context, r pyval.Rand, n int) (int, error) {
+	v, err := randbelow(ctx, r, big.NewInt(int64(n)))
+	if err != nil {
+		return 0, err
+	}
+	return int(v.Int64()), nil
+}
+
+// randrangeArg is _index with 3.11's fallback for integral floats.
+func randrangeArg(v value, what string) (*big.Int, error) {
+	if b := bigOf(v); b != nil {
+		return b, nil
+	}
+	if v.K == pyval.FloatKind {
+		f := v.Float64()
+		if f != math.Trunc(f) || math.IsInf(f, 0) || math.IsNaN(f) {
+			if math.IsInf(f, 0) {
+				return nil, pyval.Errorf("OverflowError", "cannot convert float infinity to integer")
+			}
+			if math.IsNaN(f) {
+				return nil, valueErr("cannot convert float NaN to integer")
+			}
+			return nil, valueErr("non-integer %s for randrange()", what)
+		}
+		b, _ := new(big.Float).SetFloat64(f).Int(nil)
+		return b, nil
+	}
+	return nil, typeErr("int() argument must be a string, a bytes-like object or a real number, not '%s'", pyval.TypeName(v))
+}
+
+func rRandrange(ctx *context, args []value, kw []keyword) (value, error) {
+	var a [3]value
+	p := params{fn: "randrange", names: []string{"start", "stop", "step"}, npos: 3, nreq: 1, kwOK: true}
+	if err := p.bind(args, kw, a[:]); err != nil {
+		return value{}, err
+	}
+	r, err := rng(ctx)
+	if err != nil {
+		return value{}, err
+	}
+	return randrange(ctx, r, a[0], a[1], a[2])
+}
+
+func randrange(ctx *context, r pyval.Rand, startV, stopV, stepV value) (value, error) {
+	start, err := randrangeArg(startV, "arg 1")
+	if err != nil {
+		return value{}, err
+	}
+	if stopV.IsUndefined() || isNone(stopV) {
+		if !stepV.IsUndefined() {
+			return value{}, typeErr("Missing a non-None stop argument")
+		}
+		if start.Sign() > 0 {
+			v, err := randbelow(ctx, r, start)
+			if err != nil {
+				return value{}, err
+			}
+			return intResult(v), nil
+		}
+		return value{}, valueErr("empty range for randrange()")
+	}
+	stop, err := randrangeArg(stopV, "stop")
+	if err != nil {
+		return value{}, err
+	}
+	width := new(big.Int).Sub(stop, start)
+	step := big.NewInt(1)
+	if !stepV.IsUndefined() {
+		if step, err = randrangeArg(stepV, "step"); err != nil {
+			return value{}, err
+		}
+	}
+	if step.IsInt64() && step.Int64() == 1 {
+		if width.Sign() > 0 {
+			v, err := randbelow(ctx, r, width)
+			if err != nil {
+				return value{}, err
+			}
+			return intResult(v.Add(v, start)), nil
+		}
+		return value{}, valueErr("empty range for randrange() (%s, %s, %s)", start, stop, width)
+	}
+	var n *big.Int
+	switch step.Sign() {
+	case 1:
+		n = new(big.Int).Add(width, step)
+		n.Sub(n, big.NewInt(1))
+	case -1:
+		n = new(big.Int).Add(width, step)
+		n.Add(n, big.NewInt(1))
+	default:
+		return value{}, valueErr("zero step for randrange()")
+	}
+	floorDiv(n, step)
+	if n.Sign() <= 0 {
+		return value{}, valueErr("empty range for randrange()")
+	}
+	v, err := randbelow(ctx, r, n)
+	if err != nil {
+		return value{}, err
+	}
+	v.Mul(v, step)
+	return intResult(v.Add(v, start)), nil
+}
+
+// floorDiv sets n = n // d (Python floor division).
+func floorDiv(n, d *big.Int) {
+	m := new(big.Int)
+	n.DivMod(n, d, m) // Euclidean: m >= 0
+	if d.Sign() < 0 && m.Sign() != 0 {
+		n.Sub(n, big.NewInt(1))
+	}
+}
+
+func rRandint(ctx *context, a, b value) (value, error) {
+	r, err := rng(ctx)
+	if err != nil {
+		return value{}, err
+	}
+	// Fast path: small ints, step 1.
+	if a.K == pyval.IntKind && b.K == pyval.IntKind {
+		lo, hi := a.Int64(), b.Int64()
+		if hi >= lo && hi-lo >= 0 && hi-lo < math.MaxInt64 {
+			u := uint64(hi-lo) + 1
+			k := bits.Len64(u)
+			for {
+				if err := ctx.Step(1); err != nil {
+					return value{}, err
+				}
+				if v := r.Getrandbits(k); v < u {
+					return pyval.Int(lo + int64(v)), nil
+				}
+			}
+		}
+	}
+	hi, err := randrangeArg(b, "stop")
+	if err != nil {
+		return value{}, err
+	}
+	return randrange(ctx, r, a, intResult(new(big.Int).Add(hi, big.NewInt(1))), value{})
+}
+
+func rChoice(ctx *context, seq value) (value, error) {
+	r, err := rng(ctx)
+	if err != nil {
+		return value{}, err
+	}
+	if seq.K == pyval.DictKind || seq.K == pyval.SetKind || seq.K == pyval.IterKind {
+		if seq.K != pyval.DictKind {
+			return value{}, typeErr("'%s' object is not subscriptable", pyval.TypeName(seq))
+		}
+	}
+	n, err := pyval.Len(ctx, seq)
+	if err != nil {
+		return value{}, err
+	}
+	if n == 0 {
+		return value{}, pyval.Errorf("IndexError", "Cannot choose from an empty sequence")
+	}
+	i, err := randbelowInt(ctx, r, n)
+	if err != nil {
+		return value{}, err
+	}
+	if items, ok := seqItems(seq); ok {
+		return items[i], nil
+	}
+	return pyval.GetItem(ctx, seq, pyval.Int(int64(i)))
+}
+
+func rShuffle(ctx *context, x value) (value, error) {
+	r, err := rng(ctx)
+	if err != nil {
+		return value{}, err
+	}
+	if x.K != pyval.ListKind {
+		if x.K == pyval.TupleKind || x.K == pyval.StrKind {
+			return value{}, typeErr("'%s' object does not support item assignment", pyval.TypeName(x))
+		}
+		return value{}, typeErr("object of type '%s' has no len()", pyval.TypeName(x))
+	}
+	items := x.O.(*pyval.List).Items
+	for i := len(items) - 1; i >= 1; i-- {
+		j, err := randbelowInt(ctx, r, i+1)
+		if err != nil {
+			return value{}, err
+		}
+		items[i], items[j] = items[j], items[i]
+	}
+	return pyval.None, nil
+}
+
+func rSample(ctx *context, args []value, kw []keyword) (value, error) {
+	var a [3]value
+	p := params{fn: "sample", names: []string{"population", "k", "counts"}, npos: 2, nreq: 2, kwOK: true}
+	if err := p.bind(args, kw, a[:]); err != nil {
+		return value{}, err
+	}
+	r, err := rng(ctx)
+	if err != nil {
+		return value{}, err
+	}
+	pop := a[0]
+	switch pop.K {
+	case pyval.ListKind, pyval.TupleKind, pyval.StrKind, pyval.RangeKind, pyval.BytesKind:
+	default:
+		return value{}, typeErr("Population must be a sequence.  For dicts or sets, use sorted(d).")
+	}
+	if !a[2].IsUndefined() && !isNone(a[2]) {
+		return value{}, pyval.Errorf("NotImplementedError", "sample(counts=) is not supported in formulas")
+	}
+	n, err := pyval.Len(ctx, pop)
+	if err != nil {
+		return value{}, err
+	}
+	k, err := smallIndex(a[1])
+	if err != nil {
+		return value{}, err
+	}
+	if k < 0 || k > int64(n) {
+		return value{}, valueErr("Sample larger than population or is negative")
+	}
+	if err := ctx.CheckSize(int(k)); err != nil {
+		return value{}, err
+	}
+	item := func(i int) (value, error) {
+		if items, ok := seqItems(pop); ok {
+			return items[i], nil
+		}
+		return pyval.GetItem(ctx, pop, pyval.Int(int64(i)))
+	}
+	result := make([]value, k)
+	setsize := 21
+	if k > 5 {
+		setsize += int(math.Pow(4, math.Ceil(math.Log(float64(k*3))/math.Log(4))))
+	}
+	if n <= setsize {
+		pool, err := collect(ctx, pop)
+		if err != nil {
+			return value{}, err
+		}
+		for i := 0; i < int(k); i++ {
+			j, err := randbelowInt(ctx, r, n-i)
+			if err != nil {
+				return value{}, err
+			}
+			result[i] = pool[j]
+			pool[j] = pool[n-i-1]
+		}
+		return pyval.NewList(result), nil
+	}
+	selected := make(map[int]bool, k)
+	for i := 0; i < int(k); i++ {
+		j, err := randbelowInt(ctx, r, n)
+		if err != nil {
+			return value{}, err
+		}
+		for selected[j] {
+			if j, err = randbelowInt(ctx, r, n); err != nil {
+				return value{}, err
+			}
+		}
+		selected[j] = true
+		if result[i], err = item(j); err != nil {
+			return value{}, err
+		}
+	}
+	return pyval.NewList(result), nil
+}
+
+// floats converts arguments for the float-valued distributions.
+func floats(vs ...value) ([]float64, error) {
+	out := make([]float64, len(vs))
+	for i, v := range vs {
+		f, ok, err := toFloat(v)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, typeErr("must be real number, not %s", pyval.TypeName(v))
+		}
+		out[i] = f
+	}
+	return out, nil
+}
+
+func rUniform(ctx *context, a, b value) (value, error) {
+	r, err := rng(ctx)
+	if err != nil {
+		return value{}, err
+	}
+	// a + (b-a) * random() with Python's operators, so ints and floats mix
+	// exactly as in CPython.
+	d, err := pyval.Binary(ctx, pyval.OpSub, b, a)
+	if err != nil {
+		return value{}, err
+	}
+	p, err := pyval.Binary(ctx, pyval.OpMul, d, pyval.Float(r.Random()))
+	if err != nil {
+		return value{}, err
+	}
+	return pyval.Binary(ctx, pyval.OpAdd, a, p)
+}
+
+func rTriangular(ctx *context, args []value, kw []keyword) (value, error) {
+	var a [3]value
+	p := params{fn: "triangular", names: []string{"low", "high", "mode"}, npos: 3, nreq: 0, kwOK: true}
+	if err := p.bind(args, kw, a[:]); err != nil {
+		return value{}, err
+	}
+	r, err := rng(ctx)
+	if err != nil {
+		return value{}, err
+	}
+	low, high := 0.0, 1.0
+	if !a[0].IsUndefined() {
+		f, err := floats(a[0])
+		if err != nil {
+			return value{}, err
+		}
+		low = f[0]
+	}
+	if !a[1].IsUndefined() {
+		f, err := floats(a[1])
+		if err != nil {
+			return value{}, err
+		}
+		high = f[0]
+	}
+	u := r.Random()
+	c := 0.5
+	if !a[2].IsUndefined() && !isNone(a[2]) {
+		f, err := floats(a[2])
+		if err != nil {
+			return value{}, err
+		}
+		if high-low == 0 {
+			return pyval.Float(low), nil
+		}
+		c = (f[0] - low) / (high - low)
+	}
+	if u > c {
+		u = 1.0 - u
+		c = 1.0 - c
+		low, high = high, low
+	}
+	return pyval.Float(low + (high-low)*math.Sqrt(u*c)), nil
+}
+
+// muSigma binds (mu=0.0, sigma=1.0) for gauss and normalvariate.
+func muSigma(name string, args []value, kw []keyword) (float64, float64, error) {
+	var a [2]value
+	p := params{fn: name, names: []string{"mu", "sigma"}, npos: 2, nreq: 0, kwOK: true}
+	if err := p.bind(args, kw, a[:]); err != nil {
+		return 0, 0, err
+	}
+	mu, sigma := 0.0, 1.0
+	if !a[0].IsUndefined() {
+		f, err := floats(a[0])
+		if err != nil {
+			return 0, 0, err
+		}
+		mu = f[0]
+	}
+	if !a[1].IsUndefined() {
+		f, err := floats(a[1])
+		if err != nil {
+			return 0, 0, err
+		}
+		sigma = f[0]
+	}
+	return mu, sigma, nil
+}
+
+func rGauss(ctx *context, args []value, kw []keyword) (value, error) {
+	mu, sigma, err := muSigma("gauss", args, kw)
+	if err != nil {
+		return value{}, err
+	}
+	r, err := rng(ctx)
+	if err != nil {
+		return value{}, err
+	}
+	gs, cached := r.(gaussState)
+	var z float64
+	ok := false
+	if cached {
+		z, ok = gs.GaussNext()
+		gs.SetGaussNext(0, false)
+	}
+	if !ok {
+		x2pi := r.Random() * (2 * math.Pi)
+		g2rad := math.Sqrt(-2.0 * math.Log(1.0-r.Random()))
+		z = math.Cos(x2pi) * g2rad
+		if cached {
+			gs.SetGaussNext(math.Sin(x2pi)*g2rad, true)
+		}
+	}
+	return pyval.Float(mu + z*sigma), nil
+}
+
+var nvMagic = 4 * math.Exp(-0.5) / math.Sqrt(2.0)
+
+func normalvariate(r pyval.Rand, mu, sigma float64) float64 {
+	var z float64
+	for {
+		u1 := r.Random()
+		u2 := 1.0 - r.Random()
+		z = nvMagic * (u1 - 0.5) / u2
+		zz := z * z / 4.0
+		if zz <= -math.Log(u2) {
+			break
+		}
+	}
+	return mu + z*sigma
+}
+
+func rNormalvariate(ctx *context, args []value, kw []keyword) (value, error) {
+	mu, sigma, err := muSigma("normalvariate", args, kw)
+	if err != nil {
+		return value{}, err
+	}
+	r, err := rng(ctx)
+	if err != nil {
+		return value{}, err
+	}
+	return pyval.Float(normalvariate(r, mu, sigma)), nil
+}
+
+func rLognormvariate(ctx *context, a, b value) (value, error) {
+	f, err := floats(a, b)
+	if err != nil {
+		return value{}, err
+	}
+	r, err := rng(ctx)
+	if err != nil {
+		return value{}, err
+	}
+	return pyval.Float(math.Exp(normalvariate(r, f[0], f[1]))), nil
+}
+
+func rExpovariate(ctx *context, a value) (value, error) {
+	f, err := floats(a)
+	if err != nil {
+		return value{}, err
+	}
+	r, err := rng(ctx)
+	if err != nil {
+		return value{}, err
+	}
+	if f[0] == 0 {
+		return value{}, pyval.Errorf("ZeroDivisionError", "float division by zero")
+	}
+	return pyval.Float(-math.Log(1.0-r.Random()) / f[0]), nil
+}
+
+func rParetovariate(ctx *context, a value) (value, error) {
+	f, err := floats(a)
+	if err != nil {
+		return value{}, err
+	}
+	r, err := rng(ctx)
+	if err != nil {
+		return value{}, err
+	}
+	if f[0] == 0 {
+		return value{}, pyval.Errorf("ZeroDivisionError", "float division by zero")
+	}
+	u := 1.0 - r.Random()
+	return pyval.Float(math.Pow(u, -1.0/f[0])), nil
+}
+
+func rWeibullvariate(ctx *context, a, b value) (value, error) {
+	f, err := floats(a, b)
+	if err != nil {
+		return value{}, err
+	}
+	r, err := rng(ctx)
+	if err != nil {
+		return value{}, err
+	}
+	if f[1] == 0 {
+		return value{}, pyval.Errorf("ZeroDivisionError", "float division by zero")
+	}
+	u := 1.0 - r.Random()
+	return pyval.Float(f[0] * math.Pow(-math.Log(u), 1.0/f[1])), nil
+}
+
+var (
+	log4         = math.Log(4.0)
+	sgMagicConst = 1.0 + math.Log(4.5)
+)
+
+func gammavariate(ctx *context, r pyval.Rand, alpha, beta float64) (float64, error) {
+	if alpha <= 0.0 || beta <= 0.0 {
+		return 0, valueErr("gammavariate: alpha and beta must be > 0.0")
+	}
+	if alpha > 1.0 {
+		ainv := math.Sqrt(2.0*alpha - 1.0)
+		bbb := alpha - log4
+		ccc := alpha + ainv
+		for {
+			if err := ctx.Step(1); err != nil {
+				return 0, err
+			}
+			u1 := r.Random()
+			if !(1e-7 < u1 && u1 < 0.9999999) {
+				continue
+			}
+			u2 := 1.0 - r.Random()
+			v := math.Log(u1/(1.0-u1)) / ainv
+			x := alpha * math.Exp(v)
+			z := u1 * u1 * u2
+			rr := bbb + ccc*v - x
+			if rr+sgMagicConst-4.5*z >= 0.0 || rr >= math.Log(z) {
+				return x * beta, nil
+			}
+		}
+	}
+	if alpha == 1.0 {
+		return -math.Log(1.0-r.Random()) * beta, nil
+	}
+	var x float64
+	for {
+		if err := ctx.Step(1); err != nil {
+			return 0, err
+		}
+		u := r.Random()
+		b := (math.E + alpha) / math.E
+		p := b * u
+		if p <= 1.0 {
+			x = math.Pow(p, 1.0/alpha)
+		} else {
+			x = -math.Log((b - p) / alpha)
+		}
+		u1 := r.Random()
+		if p > 1.0 {
+			if u1 <= math.Pow(x, alpha-1.0) {
+				break
+			}
+		} else if u1 <= math.Exp(-x) {
+			break
+		}
+	}
+	return x * beta, nil
+}
+
+func rGammavariate(ctx *context, a, b value) (value, error) {
+	f, err := floats(a, b)
+	if err != nil {
+		return value{}, err
+	}
+	r, err := rng(ctx)
+	if err != nil {
+		return value{}, err
+	}
+	x, err := gammavariate(ctx, r, f[0], f[1])
+	if err != nil {
+		return value{}, err
+	}
+	return pyval.Float(x), nil
+}
+
+func rBetavariate(ctx *context, a, b value) (value, error) {
+	f, err := floats(a, b)
+	if err != nil {
+		return value{}, err
+	}
+	r, err := rng(ctx)
+	if err != nil {
+		return value{}, err
+	}
+	y, err := gammavariate(ctx, r, f[0], 1.0)
+	if err != nil {
+		return value{}, err
+	}
+	if y == 0 {
+		return pyval.Float(0), nil
+	}
+	y2, err := gammavariate(ctx, r, f[1], 1.0)
+	if err != nil {
+		return value{}, err
+	}
+	return pyval.Float(y / (y + y2)), nil
+}
+
+func rVonmisesvariate(ctx *context, a, b value) (value, error) {
+	f, err := floats(a, b)
+	if err != nil {
+		return value{}, err
+	}
+	r, err := rng(ctx)
+	if err != nil {
+		return value{}, err
+	}
+	mu, kappa := f[0], f[1]
+	if kappa <= 1e-6 {
+		return pyval.Float(2 * math.Pi * r.Random()), nil
+	}
+	s := 0.5 / kappa
+	rr := s + math.Sqrt(1.0+s*s)
+	var z float64
+	for {
+		if err := ctx.Step(1); err != nil {
+			return value{}, err
+		}
+		u1 := r.Random()
+		z = math.Cos(math.Pi * u1)
+		d := z / (rr + z)
+		u2 := r.Random()
+		if u2 < 1.0-d*d || u2 <= (1.0-d)*math.Exp(d) {
+			break
+		}
+	}
+	q := 1.0 / rr
+	ff := (q + z) / (1.0 + q*z)
+	u3 := r.Random()
+	var theta float64
+	if u3 > 0.5 {
+		theta = pyMod(mu+math.Acos(ff), 2*math.Pi)
+	} else {
+		theta = pyMod(mu-math.Acos(ff), 2*math.Pi)
+	}
+	return pyval.Float(theta), nil
+}
+
+// pyMod is Python's float %: the result takes the sign of the divisor.
+func pyMod(x, y float64) float64 {
+	m := math.Mod(x, y)
+	if m != 0 && (m < 0) != (y < 0) {
+		m += y
+	}
+	if m == 0 {
+		m = math.Copysign(0, y)
+	}
+	return m
+}
+
+func rSeed(ctx *context, args []value, kw []keyword) (value, error) {
+	var a [2]value
+	p := params{fn: "seed", names: []string{"a", "version"}, npos: 2, nreq: 0, kwOK: true}
+	if err := p.bind(args, kw, a[:]); err != nil {
+		return value{}, err
+	}
+	r, err := rng(ctx)
+	if err != nil {
+		return value{}, err
+	}
+	s, ok := r.(seeder)
+	if !ok {
+		return value{}, pyval.Errorf("RuntimeError", "the injected random source cannot be reseeded")
+	}
+	switch {
+	case isInt(a[0]):
+		s.Seed(bigOf(a[0]))
+	case a[0].IsUndefined() || isNone(a[0]):
+		return value{}, pyval.Errorf("RuntimeError", "random.seed() needs an explicit int seed in formulas (no entropy source)")
+	default:
+		return value{}, typeErr("random.seed() in formulas accepts only an int seed, not %s", pyval.TypeName(a[0]))
+	}
+	return pyval.None, nil
+}

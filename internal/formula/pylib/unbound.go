@@ -1,0 +1,115 @@
+package pylib
+
+import (
+	"chaoslab/internal/formula/pyval"
+)
+
+// Unbound methods and class methods reached through type objects:
+// str.lower, str.strip, list.append, dict.fromkeys, int.from_bytes ... so
+// that map(str.strip, s.split(',')) works as in Python.
+//
+// pyval resolves attributes of a function value by kind, so these are
+// registered on FuncKind and dispatch on the type object's Class; on a
+// function that is not a type object they raise AttributeError when called.
+
+// classKinds maps a type object's Class to the kind holding its methods.
+var classKinds = map[string]pyval.Kind{
+	"str": pyval.StrKind, "unicode": pyval.StrKind, "bytes": pyval.BytesKind,
+	"list": pyval.ListKind, "tuple": pyval.TupleKind, "dict": pyval.DictKind,
+	"set": pyval.SetKind, "frozenset": pyval.SetKind,
+	"int": pyval.IntKind, "long": pyval.IntKind, "bool": pyval.IntKind, "float": pyval.FloatKind,
+}
+
+// classMethods are called on the class itself, not an instance.
+var classMethods = map[string]map[string]method{
+	"dict": {"fromkeys": dFromkeys},
+	"int":  {"from_bytes": iFromBytes},
+}
+
+func installUnbound() {
+	names := map[string]bool{}
+	for _, ms := range registered {
+		for n := range ms {
+			names[n] = true
+		}
+	}
+	for _, ms := range classMethods {
+		for n := range ms {
+			names[n] = true
+		}
+	}
+	for n := range names {
+		name := n
+		pyval.RegisterMethod(pyval.FuncKind, name, func(ctx *context, self value, args []value, kw []keyword) (value, error) {
+			return callUnbound(ctx, self, name, args, kw)
+		})
+	}
+}
+
+func callUnbound(ctx *context, self value, name string, args []value, kw []keyword) (value, error) {
+	class := self.O.(*pyval.Func).Class
+	if cm, ok := classMethods[class][name]; ok {
+		return cm(ctx, pyval.None, args, kw)
+	}
+	k, ok := classKinds[class]
+	m := registered[k][name]
+	if !ok || m == nil {
+		return value{}, pyval.Errorf("AttributeError", "'%s' object has no attribute '%s'", pyval.TypeNameCtx(ctx, self), name)
+	}
+	if len(args) == 0 {
+		return value{}, typeErr("unbound method %s.%s() needs an argument", class, name)
+	}
+	recv := args[0]
+	rk := recv.K
+	if rk == pyval.BoolKind || rk == pyval.BigKind {
+		rk = pyval.IntKind
+	}
+	if rk != k || (k == pyval.SetKind && pyval.TypeName(recv) != class) {
+		return value{}, typeErr("descriptor '%s' for '%s' objects doesn't apply to a '%s' object", name, class, pyval.TypeNameCtx(ctx, recv))
+	}
+	return m(ctx, recv, args[1:], kw)
+}
+
+func iFromBytes(ctx *context, _ value, args []value, kw []keyword) (value, error) {
+	var a [3]value
+	p := params{fn: "from_bytes", names: []string{"bytes", "byteorder", "signed"}, npos: 2, nreq: 1, kwOK: true}
+	if err := p.bind(args, kw, a[:]); err != nil {
+		return value{}, err
+	}
+	var buf []byte
+	if a[0].K == pyval.BytesKind {
+		buf = []byte(a[0].String())
+	} else {
+		err := forEach(ctx, a[0], func(v value) error {
+			if !isInt(v) || v.K == pyval.BigKind || v.Int64() < 0 || v.Int64() > 255 {
+				return valueErr("bytes must be in range(0, 256)")
+			}
+			buf = append(buf, byte(v.Int64()))
+			return nil
+		})
+		if err != nil {
+			return value{}, err
+		}
+	}
+	order := "big"
+	if !a[1].IsUndefined() {
+		s, err := strArg("from_bytes", a[1], 2)
+		if err != nil {
+			return value{}, err
+		}
+		order = s
+	}
+	if order != "big" && order != "little" {
+		return value{}, valueErr("byteorder must be either 'little' or 'big'")
+	}
+	if order == "little" {
+		for i, j := 0, len(buf)-1; i < j; i, j = i+1, j-1 {
+			buf[i], buf[j] = buf[j], buf[i]
+		}
+	}
+	n := bigFromBytes(buf)
+	if !a[2].IsUndefined() && pyval.Truth(a[2]) && len(buf) > 0 && buf[0]&0x80 != 0 {
+		n.Sub(n, bigOne().Lsh(bigOne(), uint(8*len(buf))))
+	}
+	return intResult(n), nil
+}

@@ -1,0 +1,72 @@
+package server
+
+import (
+	"testing"
+
+	pb "chaoslab/internal/api/chaoslabv1"
+)
+
+func TestSubscriberRingDropsOldest(t *testing.T) {
+	s := newSubscriber(pb.EventType_EVENT_TYPE_CHANGE, []AttrRef{{"a/b/c", "x"}}, 4)
+	readings := make([]*pb.Reading, 10)
+	for i := range readings {
+		readings[i] = &pb.Reading{TimeUnixNano: int64(i)}
+		s.push(queued{0, readings[i]})
+	}
+	got, dropped, more := s.drain(nil, 100)
+	if dropped != 6 || more || len(got) != 4 {
+		t.Fatalf("drain: %d events, dropped %d, more %v; want 4, 6, false", len(got), dropped, more)
+	}
+	for i, q := range got {
+		if q.r != readings[6+i] {
+			t.Errorf("event %d is reading %d, want the newest four", i, q.r.TimeUnixNano)
+		}
+	}
+	if _, dropped, _ := s.drain(nil, 100); dropped != 0 {
+		t.Errorf("drop count not reset: %d", dropped)
+	}
+}
+
+func TestSubscriberDrainInBatches(t *testing.T) {
+	s := newSubscriber(pb.EventType_EVENT_TYPE_CHANGE, []AttrRef{{"a/b/c", "x"}}, 8)
+	for i := 0; i < 5; i++ {
+		s.push(queued{0, &pb.Reading{}})
+	}
+	got, _, more := s.drain(nil, 3)
+	if len(got) != 3 || !more {
+		t.Fatalf("first drain: %d, more %v", len(got), more)
+	}
+	got, _, more = s.drain(got[:0], 3)
+	if len(got) != 2 || more {
+		t.Fatalf("second drain: %d, more %v", len(got), more)
+	}
+}
+
+func TestFanoutRoutesByTopic(t *testing.T) {
+	f := newFanout()
+	a := newSubscriber(pb.EventType_EVENT_TYPE_CHANGE, []AttrRef{{"d/e/v", "x"}, {"d/e/v", "y"}}, 8)
+	b := newSubscriber(pb.EventType_EVENT_TYPE_PERIODIC, []AttrRef{{"d/e/v", "x"}}, 8)
+	f.add(a)
+	f.add(b)
+	if !f.wanted("d/e/v", "y", pb.EventType_EVENT_TYPE_CHANGE) || f.wanted("d/e/v", "y", pb.EventType_EVENT_TYPE_PERIODIC) {
+		t.Fatal("wanted disagrees with the subscriptions")
+	}
+	evs := []Event{
+		{Device: "d/e/v", Attr: "y", Type: pb.EventType_EVENT_TYPE_CHANGE, Reading: &pb.Reading{}},
+		{Device: "d/e/v", Attr: "x", Type: pb.EventType_EVENT_TYPE_PERIODIC, Reading: &pb.Reading{}},
+		{Device: "d/e/v", Attr: "z", Type: pb.EventType_EVENT_TYPE_CHANGE, Reading: &pb.Reading{}},
+	}
+	n, d := f.publish(evs, map[*subscriber]struct{}{})
+	if n != 2 || d != 0 {
+		t.Fatalf("publish queued %d dropped %d, want 2, 0", n, d)
+	}
+	qa, _, _ := a.drain(nil, 10)
+	if len(qa) != 1 || qa[0].index != 1 {
+		t.Errorf("subscriber a got %v, want one event with index 1", qa)
+	}
+	f.remove(a)
+	f.remove(b)
+	if f.count() != 0 || len(f.topics) != 0 {
+		t.Errorf("after remove: %d subscribers, %d topics", f.count(), len(f.topics))
+	}
+}

@@ -1,0 +1,198 @@
+package supervisor
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"chaoslab/internal/api"
+	"chaoslab/internal/client"
+)
+
+// StateVersion is the version of the state file format.
+const StateVersion = 1
+
+// File names inside a state directory.
+const (
+	StateFile = "state.json"
+	LockFile  = "lock"
+	LogDir    = "logs"
+	RunDir    = "run"
+)
+
+// Desired is what the operator wants for a server.
+type Desired string
+
+// Desired states.
+const (
+	DesiredRunning Desired = "running"
+	DesiredStopped Desired = "stopped"
+)
+
+// Phase is what a server process is doing, as the supervisor sees it.
+type Phase string
+
+// Phases. "dead" and "orphan" are never written by the supervisor: Inspect
+// reports them when /proc disagrees with the file or the supervisor is gone.
+const (
+	PhaseStarting Phase = "starting" // spawned, not ready yet
+	PhaseRunning  Phase = "running"  // ready file seen: every device answers
+	PhaseStopping Phase = "stopping" // SIGTERM sent
+	PhaseStopped  Phase = "stopped"  // not running, as desired
+	PhaseBackoff  Phase = "backoff"  // exited; restart scheduled
+	PhaseFailed   Phase = "failed"   // exited; the policy gave up
+	PhaseDead     Phase = "dead"     // recorded as live but not in /proc
+	PhaseOrphan   Phase = "orphan"   // alive, but its supervisor is gone
+)
+
+// Proc identifies a process robustly: pids are reused, so the start time
+// (clock ticks since boot, /proc/PID/stat field 22) is kept with it.
+type Proc struct {
+	Pid   int    `json:"pid,omitempty"`
+	Ticks uint64 `json:"ticks,omitempty"`
+}
+
+// Server is the record of one catalog server.
+type Server struct {
+	Name     string    `json:"name"` // Class/instance
+	Host     string    `json:"host,omitempty"`
+	Devices  []string  `json:"devices"`
+	Desired  Desired   `json:"desired"`
+	Phase    Phase     `json:"phase"`
+	Proc               // current process, zero when none
+	Addr     string    `json:"addr,omitempty"` // host:port it listens on (kept across restarts)
+	Started  time.Time `json:"started,omitzero"`
+	Restarts int       `json:"restarts"` // restarts made by the policy
+	// RestartTimes are the policy's recent restarts (for its window).
+	RestartTimes []time.Time `json:"restart_times,omitempty"`
+	LastExit     string      `json:"last_exit,omitempty"`
+	LastExitAt   time.Time   `json:"last_exit_at,omitzero"`
+	Log          string      `json:"log"`        // absolute path of its log
+	ReadyFile    string      `json:"ready_file"` // absolute path of its ready file
+}
+
+// Supervisor is the record of the supervisor process.
+type Supervisor struct {
+	Proc
+	Started time.Time `json:"started,omitzero"`
+	Control string    `json:"control,omitempty"` // HTTP control endpoint, 127.0.0.1:port
+	Token   string    `json:"token,omitempty"`   // bearer token of the control endpoint
+}
+
+// State is the content of DIR/state.json: what runs where.
+type State struct {
+	Version    int        `json:"version"`
+	Dir        string     `json:"dir"`     // absolute state directory
+	Catalog    string     `json:"catalog"` // absolute catalog path
+	Binary     string     `json:"binary"`  // chaoslab executable used for servers
+	Policy     Policy     `json:"policy"`
+	Supervisor Supervisor `json:"supervisor"`
+	Servers    []*Server  `json:"servers"`
+}
+
+// ErrNoState means the state directory has no state file: nothing is up.
+var ErrNoState = errors.New("no twin is up")
+
+// LoadState reads DIR/state.json. A missing file gives an error wrapping
+// ErrNoState.
+func LoadState(dir string) (*State, error) {
+	path := filepath.Join(dir, StateFile)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s: %w", dir, ErrNoState)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return decodeState(path, data)
+}
+
+func decodeState(path string, data []byte) (*State, error) {
+	var st State
+	if err := json.Unmarshal(data, &st); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if st.Version != StateVersion {
+		return nil, fmt.Errorf("%s: state version %d, want %d", path, st.Version, StateVersion)
+	}
+	return &st, nil
+}
+
+// Save writes the state to DIR/state.json atomically (temporary file,
+// then rename), so a reader never sees half a file.
+func (s *State) Save() error {
+	data, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeAtomic(filepath.Join(s.Dir, StateFile), append(data, '\n'))
+}
+
+func writeAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*")
+	if err != nil {
+		return err
+	}
+	_, werr := tmp.Write(data)
+	cerr := tmp.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return nil
+}
+
+// Server returns the record of the named server (case-insensitive), or nil.
+func (s *State) Server(name string) *Server {
+	for _, sv := range s.Servers {
+		if strings.EqualFold(sv.Name, name) {
+			return sv
+		}
+	}
+	return nil
+}
+
+// Lookup returns the server hosting device (case-insensitive), or nil.
+func (s *State) Lookup(device string) *Server {
+	for _, sv := range s.Servers {
+		for _, d := range sv.Devices {
+			if strings.EqualFold(d, device) {
+				return sv
+			}
+		}
+	}
+	return nil
+}
+
+// Resolve implements client.Resolver: the address of the server hosting
+// device, an *api.Error with ReasonDeviceNotFound when no recorded server
+// hosts it, or ReasonUnavailable when its server is not running.
+func (s *State) Resolve(_ context.Context, device string) (string, error) {
+	sv := s.Lookup(device)
+	if sv == nil {
+		return "", api.NewError(api.ReasonDeviceNotFound, fmt.Sprintf("no server of the twin in %s hosts device %s", s.Dir, device), "supervisor")
+	}
+	if sv.Addr == "" || sv.Phase != PhaseRunning {
+		return "", api.NewError(api.ReasonUnavailable, fmt.Sprintf("server %s of device %s is %s", sv.Name, device, sv.Phase), "supervisor")
+	}
+	return sv.Addr, nil
+}
+
+var _ client.Resolver = (*State)(nil)
+
+// fileName maps a server name to a file name: Tango server names are
+// Class/instance and never contain '+'.
+func fileName(server string) string { return strings.ReplaceAll(server, "/", "+") }
+
+// DefaultDir is the state directory used without --state or CHAOSLAB_STATE.
+const DefaultDir = ".chaoslab"
