@@ -6,6 +6,7 @@ require github.com/spf13/cobra v1.10.2
 
 require (
 	connectrpc.com/connect v1.21.1 // indirect
+	github.com/HdrHistogram/hdrhistogram-go v1.4.0 // indirect
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/goccy/go-yaml v1.19.2 // indirect

@@ -72,7 +72,9 @@ func ReadYAML(name string, data []byte) (*Catalog, error) {
 		return b.finish(false)
 	}
 	y := &yamlReader{b: b, file: name}
-	y.validate(root)
+	if !shapeOK(root) {
+		y.validate(root) // positioned messages from the schema
+	}
 	y.root(root)
 	return b.finish(false)
 }

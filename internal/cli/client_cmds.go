@@ -159,10 +159,10 @@ func msString(ms int64) string {
 
 // jsonReading is the --json form of a reading.
 type jsonReading struct {
-	Name    string      `json:"name"`
-	Value   any         `json:"value"`
-	Quality string      `json:"quality"`
-	Time    time.Time   `json:"time"`
+	Name    string         `json:"name"`
+	Value   any            `json:"value"`
+	Quality string         `json:"quality"`
+	Time    time.Time      `json:"time"`
 	Errors  []jsonDevError `json:"errors,omitempty"`
 }
 
@@ -378,10 +378,10 @@ func newWatchCmd(s Streams) *cobra.Command {
 			}
 			defer sub.Close()
 			enc := json.NewEncoder(s.Out)
-			tw := tabwriter.NewWriter(s.Out, 0, 4, 2, ' ', 0)
+			// Fixed columns: a stream cannot be aligned after the fact.
+			const row = "%-32s %-20s %-8s %s\n"
 			if !o.json {
-				fmt.Fprintln(tw, "ATTRIBUTE\tVALUE\tQUALITY\tTIME")
-				tw.Flush()
+				fmt.Fprintf(s.Out, row, "ATTRIBUTE", "VALUE", "QUALITY", "TIME")
 			}
 			n := 0
 			for {
@@ -411,15 +411,13 @@ func newWatchCmd(s Streams) *cobra.Command {
 							for _, de := range r.Errors {
 								v = api.FormatDevError(de)
 							}
-							fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", e.Name, v, api.QualityName(r.Quality), time.Unix(0, r.TimeUnixNano).UTC().Format(time.RFC3339Nano))
+							fmt.Fprintf(s.Out, row, e.Name, v, api.QualityName(r.Quality), time.Unix(0, r.TimeUnixNano).UTC().Format(time.RFC3339Nano))
 						}
 						n++
 						if count > 0 && n >= count {
-							tw.Flush()
 							return nil
 						}
 					}
-					tw.Flush()
 				}
 			}
 		},

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -15,7 +17,8 @@ import (
 // newServeCmd returns `chaoslab serve`: one device-server process.
 func newServeCmd(s Streams) *cobra.Command {
 	var cfg server.RunConfig
-	var logLevel string
+	var logLevel, cpuProfile string
+	var procs int
 	c := &cobra.Command{
 		Use:   "serve --catalog FILE (--server NAME | --host HOST)",
 		Short: "Run one device server: the devices of a catalog server (or of one host) on one TCP port",
@@ -37,6 +40,20 @@ and /healthz. Once every device answers it writes {"addr", "pid"} to
 				return exit(ExitUsage, fmt.Errorf("--server and --host exclude each other"))
 			}
 			log := slog.New(slog.NewTextHandler(s.Err, &slog.HandlerOptions{Level: level}))
+			if procs > 0 {
+				runtime.GOMAXPROCS(procs)
+			}
+			if cpuProfile != "" {
+				f, err := os.Create(cpuProfile)
+				if err != nil {
+					return exit(ExitError, err)
+				}
+				defer f.Close()
+				if err := pprof.StartCPUProfile(f); err != nil {
+					return exit(ExitError, err)
+				}
+				defer pprof.StopCPUProfile()
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			if err := server.Run(ctx, cfg, log); err != nil {
@@ -56,5 +73,7 @@ and /healthz. Once every device answers it writes {"addr", "pid"} to
 	f.BoolVar(&cfg.Py3, "py3", false, "evaluate formulas with Python 3 semantics (default: Python 2)")
 	f.StringSliceVar(&cfg.Peers, "peer", nil, "address of another server, for cross-server formula reads (repeatable)")
 	f.IntVar(&cfg.Queue, "queue", 0, "default subscriber queue length in events")
+	f.IntVar(&procs, "procs", 0, "GOMAXPROCS for this server (0: Go's default); the model is single-threaded, so 1 suits hosts running many servers")
+	f.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
 	return c
 }

@@ -66,7 +66,7 @@ func (c *Client) getConn(ctx context.Context) (*conn, error) {
 	if c.conn != nil && c.conn.alive() {
 		return c.conn, nil
 	}
-	cn, err := dialConn(ctx, c.addr)
+	cn, err := dialConn(ctx, c.addr, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +97,9 @@ type reply struct {
 	err     error
 }
 
-func dialConn(ctx context.Context, addr string) (*conn, error) {
+// dialConn connects; onStream (nil for call connections) receives the
+// subscription frames and is fixed before the reader starts.
+func dialConn(ctx context.Context, addr string, onStream func(api.Kind, []byte) bool) (*conn, error) {
 	d := net.Dialer{Timeout: DialTimeout}
 	nc, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
@@ -110,7 +112,7 @@ func dialConn(ctx context.Context, addr string) (*conn, error) {
 		nc.Close()
 		return nil, unavailable(addr, err)
 	}
-	cn := &conn{addr: addr, nc: nc, done: make(chan struct{}), pending: map[uint32]chan reply{}}
+	cn := &conn{addr: addr, nc: nc, done: make(chan struct{}), pending: map[uint32]chan reply{}, onStream: onStream}
 	go cn.readLoop()
 	return cn, nil
 }

@@ -54,19 +54,14 @@ type SubscribeOptions struct {
 // It returns once the server has accepted the subscription, or with the
 // server's error (unknown device or attribute ...).
 func (c *Client) Subscribe(ctx context.Context, names []string, typ pb.EventType, opt SubscribeOptions) (*Subscription, error) {
-	cn, err := dialConn(ctx, c.addr)
-	if err != nil {
-		return nil, err
-	}
 	if opt.Buffer <= 0 {
 		opt.Buffer = 64
 	}
 	ch := make(chan Batch, opt.Buffer)
 	first := make(chan reply, 1)
-	s := &Subscription{C: ch, cn: cn, stop: make(chan struct{})}
+	s := &Subscription{C: ch, stop: make(chan struct{})}
 	started := false
-	cn.mu.Lock()
-	cn.onStream = func(kind api.Kind, payload []byte) bool {
+	onStream := func(kind api.Kind, payload []byte) bool {
 		if kind == api.KindEnd {
 			return false
 		}
@@ -78,7 +73,10 @@ func (c *Client) Subscribe(ctx context.Context, names []string, typ pb.EventType
 		if !started {
 			started = true
 			s.Names = b.Names
-			first <- reply{kind: api.KindOK}
+			select {
+			case first <- reply{kind: api.KindOK}:
+			default: // Subscribe gave up (its context ended) and closed the connection
+			}
 			return true
 		}
 		out := Batch{Type: b.Type, Dropped: b.Dropped, Events: make([]Event, len(b.Events))}
@@ -96,7 +94,11 @@ func (c *Client) Subscribe(ctx context.Context, names []string, typ pb.EventType
 			return false
 		}
 	}
-	cn.mu.Unlock()
+	cn, err := dialConn(ctx, c.addr, onStream)
+	if err != nil {
+		return nil, err
+	}
+	s.cn = cn
 	// The subscribe request's id also receives an error reply on failure.
 	id, err := cn.send(api.KindSubscribe, &pb.SubscribeRequest{Names: names, Type: typ, Queue: uint32(opt.Queue)}, first)
 	if err != nil {

@@ -127,3 +127,34 @@ func BenchmarkF1Native(b *testing.B) {
 	}
 	_ = sink
 }
+
+// BenchmarkF1GoSin is F1 with sin bound to Go's math.Sin (the prototype's
+// sin): it isolates the compiler's overhead from pylib's correctly rounded
+// sin.
+func BenchmarkF1GoSin(b *testing.B) {
+	goSin := pyval.NewFunc(&pyval.Func{Name: "sin", F1: func(ctx *pyval.Context, a pyval.Value) (pyval.Value, error) {
+		if a.K == pyval.FloatKind {
+			return pyval.Float(math.Sin(a.Float64())), nil
+		}
+		return pyval.Value{}, pyval.Errorf("TypeError", "must be real number, not %s", pyval.TypeName(a))
+	}})
+	p, err := Compile("PRef + 1e-7*sin(PI*t)", &Options{HostNames: map[string]bool{"PRef": true, "t": true},
+		Globals: map[string]pyval.Value{"PI": pyval.Float(math.Pi), "sin": goSin}, Pure: map[string]bool{"sin": true}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	env := p.NewEnv(&pyval.Context{})
+	pref, t := p.Slot("PRef"), p.Slot("t")
+	var ts [64]pyval.Value
+	for i := range ts {
+		ts[i] = pyval.Float(12.5 + float64(i)*0.1)
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		env.Vars[pref] = pyval.Float(1e-9)
+		env.Vars[t] = ts[i&63]
+		if _, err := p.Eval(env); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,6 +1,8 @@
 package formula
 
 import (
+	"errors"
+	"strings"
 	"sync"
 
 	"chaoslab/internal/formula/pylib"
@@ -33,7 +35,55 @@ func DefaultBuiltins(m Mode) map[string]pyval.Value {
 		for _, k := range blocked {
 			delete(out, k)
 		}
+		for _, k := range []string{"getattr", "hasattr"} {
+			if v, ok := out[k]; ok {
+				out[k] = noDunder(v, k == "hasattr")
+			}
+		}
 		d.m = out
 	})
 	return d.m
+}
+
+// noDunder wraps getattr/hasattr so that, like the attribute syntax, they
+// cannot reach attribute names starting with "__" (getattr raises
+// AttributeError, hasattr answers False).
+var errNo = errors.New("no such attribute")
+
+func noDunder(v pyval.Value, has bool) pyval.Value {
+	f, ok := v.O.(*pyval.Func)
+	if !ok || v.K != pyval.FuncKind {
+		return v
+	}
+	g := *f
+	check := func(args []pyval.Value) error {
+		if len(args) >= 2 && args[1].K == pyval.StrKind && strings.HasPrefix(args[1].String(), "__") {
+			if has {
+				return errNo
+			}
+			return pyval.Errorf("AttributeError", "access to attribute '%s' is not allowed in formulas", args[1].String())
+		}
+		return nil
+	}
+	if f.Fn != nil {
+		g.Fn = func(ctx *pyval.Context, args []pyval.Value, kw []pyval.Keyword) (pyval.Value, error) {
+			if err := check(args); err == errNo {
+				return pyval.False, nil
+			} else if err != nil {
+				return pyval.Value{}, err
+			}
+			return f.Fn(ctx, args, kw)
+		}
+	}
+	if f.F2 != nil {
+		g.F2 = func(ctx *pyval.Context, a, b pyval.Value) (pyval.Value, error) {
+			if err := check([]pyval.Value{a, b}); err == errNo {
+				return pyval.False, nil
+			} else if err != nil {
+				return pyval.Value{}, err
+			}
+			return f.F2(ctx, a, b)
+		}
+	}
+	return pyval.NewFunc(&g)
 }

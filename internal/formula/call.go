@@ -48,6 +48,9 @@ func (c *compiler) call(e *syntax.Call, s *scope) (*cx, error) {
 			}), nil
 		}
 	}
+	if a, ok := e.Func.(*syntax.Attribute); ok && !strings.HasPrefix(a.Name, "__") {
+		return c.methodCall(e, a, s)
+	}
 	fn, err := c.expr(e.Func, s)
 	if err != nil {
 		return nil, err
@@ -83,7 +86,7 @@ func (c *compiler) call(e *syntax.Call, s *scope) (*cx, error) {
 		a0 := args[0].x
 		if fn.konst && fn.val.K == pyval.FuncKind {
 			if f1 := fn.val.O.(*pyval.Func).F1; f1 != nil {
-				return dyn(func(f *frame) (pyval.Value, error) {
+				return fuseCall(fn.val, args[0].x, dyn(func(f *frame) (pyval.Value, error) {
 					a, ok := a0.fast(f)
 					if !ok {
 						var err error
@@ -96,7 +99,7 @@ func (c *compiler) call(e *syntax.Call, s *scope) (*cx, error) {
 						return r, errAt(err, pos)
 					}
 					return r, nil
-				}), nil
+				}), c.pure), nil
 			}
 		}
 		return dyn(func(f *frame) (pyval.Value, error) {
@@ -181,70 +184,16 @@ func (c *compiler) call(e *syntax.Call, s *scope) (*cx, error) {
 			return r, nil
 		}), nil
 	}
+	ca := &callArgs{args: args, kws: kws, pos: pos}
 	return dyn(func(f *frame) (pyval.Value, error) {
 		fv, err := ff(f)
 		if err != nil {
 			return fv, err
 		}
 		ctx := f.env.Ctx
-		var av []pyval.Value
-		if len(args) > 0 {
-			av = make([]pyval.Value, 0, len(args))
-		}
-		for _, a := range args {
-			v, err := a.x.fn(f)
-			if err != nil {
-				return v, err
-			}
-			if !a.star {
-				av = append(av, v)
-				continue
-			}
-			if v.K == pyval.TupleKind {
-				av = append(av, v.O.(*pyval.Tuple).Items...)
-			} else if v.K == pyval.ListKind {
-				av = append(av, v.O.(*pyval.List).Items...)
-			} else if err := pyval.Iterate(ctx, v, func(x pyval.Value) error { av = append(av, x); return nil }); err != nil {
-				if isNotIterable(err) {
-					return pyval.Value{}, pyErr(pos, "TypeError", "%s() argument after * must be an iterable, not %s", funcName(fv), pyval.TypeName(v))
-				}
-				return pyval.Value{}, errAt(err, pos)
-			}
-			if err := ctx.CheckSize(len(av)); err != nil {
-				return pyval.Value{}, errAt(err, pos)
-			}
-		}
-		var kv []pyval.Keyword
-		for _, k := range kws {
-			v, err := k.x.fn(f)
-			if err != nil {
-				return v, err
-			}
-			if k.name != "" {
-				if dupKeyword(kv, k.name) {
-					return pyval.Value{}, pyErr(pos, "TypeError", "%s() got multiple values for keyword argument '%s'", funcName(fv), k.name)
-				}
-				kv = append(kv, pyval.Keyword{Name: k.name, Value: v})
-				continue
-			}
-			d, ok := v.O.(*pyval.Dict)
-			if v.K != pyval.DictKind || !ok {
-				return pyval.Value{}, pyErr(pos, "TypeError", "%s() argument after ** must be a mapping, not %s", funcName(fv), pyval.TypeName(v))
-			}
-			err = d.Items(func(key, val pyval.Value) error {
-				if key.K != pyval.StrKind {
-					return pyErr(pos, "TypeError", "keywords must be strings")
-				}
-				name := key.String()
-				if dupKeyword(kv, name) {
-					return pyErr(pos, "TypeError", "%s() got multiple values for keyword argument '%s'", funcName(fv), name)
-				}
-				kv = append(kv, pyval.Keyword{Name: name, Value: val})
-				return nil
-			})
-			if err != nil {
-				return pyval.Value{}, err
-			}
+		av, kv, err := ca.build(f, func() string { return funcName(fv) })
+		if err != nil {
+			return pyval.Value{}, err
 		}
 		r, err := pyval.Call(ctx, fv, av, kv)
 		if err != nil {
@@ -252,6 +201,157 @@ func (c *compiler) call(e *syntax.Call, s *scope) (*cx, error) {
 		}
 		return r, nil
 	}), nil
+}
+
+// callArgs are the compiled arguments of a call.
+type callArgs struct {
+	args []argc
+	kws  []kwc
+	pos  syntax.Pos
+}
+
+// build evaluates the arguments, expanding *iterables and **mappings;
+// name gives the callee's name for error messages.
+func (ca *callArgs) build(f *frame, name func() string) ([]pyval.Value, []pyval.Keyword, error) {
+	ctx, pos := f.env.Ctx, ca.pos
+	var av []pyval.Value
+	if len(ca.args) > 0 {
+		av = make([]pyval.Value, 0, len(ca.args))
+	}
+	for _, a := range ca.args {
+		v, err := a.x.fn(f)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !a.star {
+			av = append(av, v)
+			continue
+		}
+		if v.K == pyval.TupleKind {
+			av = append(av, v.O.(*pyval.Tuple).Items...)
+		} else if v.K == pyval.ListKind {
+			av = append(av, v.O.(*pyval.List).Items...)
+		} else if err := pyval.Iterate(ctx, v, func(x pyval.Value) error { av = append(av, x); return ctx.CheckSize(len(av)) }); err != nil {
+			if isNotIterable(err) {
+				return nil, nil, pyErr(pos, "TypeError", "%s() argument after * must be an iterable, not %s", name(), pyval.TypeName(v))
+			}
+			return nil, nil, errAt(err, pos)
+		}
+		if err := ctx.CheckSize(len(av)); err != nil {
+			return nil, nil, errAt(err, pos)
+		}
+	}
+	var kv []pyval.Keyword
+	for _, k := range ca.kws {
+		v, err := k.x.fn(f)
+		if err != nil {
+			return nil, nil, err
+		}
+		if k.name != "" {
+			if dupKeyword(kv, k.name) {
+				return nil, nil, pyErr(pos, "TypeError", "%s() got multiple values for keyword argument '%s'", name(), k.name)
+			}
+			kv = append(kv, pyval.Keyword{Name: k.name, Value: v})
+			continue
+		}
+		d, ok := v.O.(*pyval.Dict)
+		if v.K != pyval.DictKind || !ok {
+			return nil, nil, pyErr(pos, "TypeError", "%s() argument after ** must be a mapping, not %s", name(), pyval.TypeName(v))
+		}
+		err = d.Items(func(key, val pyval.Value) error {
+			if key.K != pyval.StrKind {
+				return pyErr(pos, "TypeError", "keywords must be strings")
+			}
+			kname := key.String()
+			if dupKeyword(kv, kname) {
+				return pyErr(pos, "TypeError", "%s() got multiple values for keyword argument '%s'", name(), kname)
+			}
+			kv = append(kv, pyval.Keyword{Name: kname, Value: val})
+			return nil
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	return av, kv, nil
+}
+
+// methodCall compiles obj.name(args): a method of a built-in type is
+// called directly, without building a bound-method object.
+func (c *compiler) methodCall(e *syntax.Call, attr *syntax.Attribute, s *scope) (*cx, error) {
+	obj, err := c.expr(attr.X, s)
+	if err != nil {
+		return nil, err
+	}
+	ca := &callArgs{pos: e.Pos()}
+	for _, a := range e.Args {
+		star := false
+		if st, ok := a.(*syntax.Starred); ok {
+			a, star = st.X, true
+		}
+		x, err := c.expr(a, s)
+		if err != nil {
+			return nil, err
+		}
+		ca.args = append(ca.args, argc{x: x, star: star})
+	}
+	for _, k := range e.Keywords {
+		x, err := c.expr(k.Value, s)
+		if err != nil {
+			return nil, err
+		}
+		ca.kws = append(ca.kws, kwc{name: k.Name, x: x})
+	}
+	name, pos, apos := attr.Name, e.Pos(), attr.Pos()
+	return dyn(func(f *frame) (pyval.Value, error) {
+		x, err := obj.get(f)
+		if err != nil {
+			return x, err
+		}
+		ctx := f.env.Ctx
+		if m, ok := method(x, name); ok {
+			av, kv, err := ca.build(f, func() string { return pyval.TypeName(x) + "." + name })
+			if err != nil {
+				return pyval.Value{}, err
+			}
+			r, err := m(ctx, x, av, kv)
+			if err != nil {
+				return r, errAt(err, pos)
+			}
+			return r, nil
+		}
+		fv, err := pyval.GetAttr(ctx, x, name)
+		if err != nil {
+			return fv, errAt(err, apos)
+		}
+		av, kv, err := ca.build(f, func() string { return funcName(fv) })
+		if err != nil {
+			return pyval.Value{}, err
+		}
+		r, err := pyval.Call(ctx, fv, av, kv)
+		if err != nil {
+			return r, errAt(err, pos)
+		}
+		return r, nil
+	}), nil
+}
+
+// method finds the built-in method name of x's type, as pyval.GetAttr does
+// (bool falls back to int's methods, big ints are ints).
+func method(x pyval.Value, name string) (pyval.Method, bool) {
+	k := x.K
+	switch k {
+	case pyval.ObjectKind, pyval.FuncKind, pyval.Undefined:
+		return nil, false
+	case pyval.BoolKind:
+		if m, ok := pyval.LookupMethod(k, name); ok {
+			return m, true
+		}
+		k = pyval.IntKind
+	case pyval.BigKind:
+		k = pyval.IntKind
+	}
+	return pyval.LookupMethod(k, name)
 }
 
 func dupKeyword(kv []pyval.Keyword, name string) bool {

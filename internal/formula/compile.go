@@ -44,7 +44,10 @@ type cx struct {
 	fn    node
 	konst bool
 	val   pyval.Value
-	slot  int // >= 0: a plain read of Env.Vars[slot] (for specialization)
+	slot  int    // >= 0: a plain read of Env.Vars[slot] (for specialization)
+	local int    // > 0: a read of local local-1 of the current frame
+	fx    *fexpr // the fused float tree of a pure numeric expression, or nil
+	bx    *bexpr // the fused bool tree of a pure comparison/not/and/or, or nil
 }
 
 func konst(v pyval.Value) *cx {
@@ -63,6 +66,7 @@ type compiler struct {
 	names    []string
 	freeAt   map[string]int // first source offset of each free name
 	fold     *pyval.Context // context for constant folding
+	pure     map[*pyval.Func]bool
 }
 
 // Compile parses and compiles a formula. Errors are *SyntaxError (does not
@@ -88,6 +92,19 @@ func Compile(src string, opts *Options) (*Program, error) {
 	if c.builtins == nil {
 		c.builtins = DefaultBuiltins(opts.Mode)
 	}
+	c.pure = pureFuncs(opts.Mode, c.builtins)
+	if len(opts.Pure) > 0 {
+		pure := map[*pyval.Func]bool{}
+		for f := range c.pure {
+			pure[f] = true
+		}
+		for name := range opts.Pure {
+			if v, ok := opts.Globals[name]; ok && v.K == pyval.FuncKind {
+				pure[v.O.(*pyval.Func)] = true
+			}
+		}
+		c.pure = pure
+	}
 	top := newScope(scopeTop, nil)
 	(&binder{py2: c.py2, walrus: true, add: top.add}).walk(expr, false)
 	root, err := c.expr(expr, top)
@@ -100,7 +117,7 @@ func Compile(src string, opts *Options) (*Program, error) {
 	}
 	sort.Slice(free, func(i, j int) bool { return c.freeAt[free[i]] < c.freeAt[free[j]] })
 	p := &Program{src: src, slots: c.slots, names: c.names, mode: opts.Mode, root: root.fn, ntop: top.n, free: free}
-	p.eval = p.run
+
 	return p, nil
 }
 
@@ -252,7 +269,11 @@ func (c *compiler) name(e *syntax.Name, s *scope) *cx {
 			if sc.kind == scopeTop {
 				return c.softLocal(id, i, depth, pos)
 			}
-			return dyn(localRead(id, depth, i, pos))
+			x := dyn(localRead(id, depth, i, pos))
+			if depth == 0 {
+				x.local = i + 1
+			}
+			return x
 		}
 		depth++
 	}
@@ -410,15 +431,31 @@ func (c *compiler) ifexp(e *syntax.IfExp, s *scope) (*cx, error) {
 		}
 		return o, nil
 	}
+	if bx := t.bx; bx != nil {
+		return dyn(func(f *frame) (pyval.Value, error) {
+			r, ok := bx.eval(f)
+			if !ok {
+				v, err := t.fn(f)
+				if err != nil {
+					return v, err
+				}
+				r = truth(v)
+			}
+			if r {
+				return b.get(f)
+			}
+			return o.get(f)
+		}), nil
+	}
 	return dyn(func(f *frame) (pyval.Value, error) {
 		v, err := t.fn(f)
 		if err != nil {
 			return v, err
 		}
 		if truth(v) {
-			return b.fn(f)
+			return b.get(f)
 		}
-		return o.fn(f)
+		return o.get(f)
 	}), nil
 }
 
@@ -622,6 +659,10 @@ func (x *cx) get(f *frame) (pyval.Value, error) {
 func (x *cx) fast(f *frame) (pyval.Value, bool) {
 	if x.slot >= 0 {
 		v := f.env.Vars[x.slot]
+		return v, v.K != pyval.Undefined
+	}
+	if x.local > 0 {
+		v := f.vars[x.local-1]
 		return v, v.K != pyval.Undefined
 	}
 	return x.val, x.konst

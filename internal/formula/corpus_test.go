@@ -3,9 +3,9 @@ package formula
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 	"os"
 	"os/exec"
+	"sort"
 	"strings"
 	"testing"
 )

@@ -20,8 +20,10 @@ func (p *Program) run(env *Env) (v pyval.Value, err error) {
 	}
 	env.top.env = env
 	ctx.Depth = 1
-	defer guard(ctx, 0, ctx.Py2, &v, &err)
+	done := false
+	defer guard(ctx, 0, ctx.Py2, &v, &err, &done)
 	v, err = p.root(&env.top)
+	done = true
 	if err == nil && v.K == pyval.Undefined {
 		err = internalError("undefined result")
 	}
@@ -60,10 +62,12 @@ func (p *Program) runNested(env *Env) (v pyval.Value, err error) {
 	f.env = env
 	f.vars = make([]pyval.Value, p.ntop)
 	defer func() { *f = saved }()
-	defer guard(ctx, ctx.Depth, ctx.Py2, &v, &err)
+	done := false
+	defer guard(ctx, ctx.Depth, ctx.Py2, &v, &err, &done)
 	ctx.Py2 = p.mode == Py2
 	ctx.Depth++
 	v, err = p.root(f)
+	done = true
 	if err == nil && v.K == pyval.Undefined {
 		err = internalError("undefined result")
 	}
@@ -71,10 +75,15 @@ func (p *Program) runNested(env *Env) (v pyval.Value, err error) {
 }
 
 // guard restores the context after an evaluation and turns a panic into a
-// SystemError. It is deferred directly so that recover works.
-func guard(ctx *pyval.Context, depth int, py2 bool, v *pyval.Value, err *error) {
+// SystemError. It is deferred directly so that recover works; recover is
+// only called when the evaluation did not finish (a panic is unwinding),
+// which keeps the normal path cheap.
+func guard(ctx *pyval.Context, depth int, py2 bool, v *pyval.Value, err *error, done *bool) {
 	ctx.Depth = depth
 	ctx.Py2 = py2
+	if *done {
+		return
+	}
 	if r := recover(); r != nil {
 		*v, *err = pyval.Value{}, internalError(fmt.Sprint(r))
 	}

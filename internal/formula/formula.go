@@ -45,6 +45,13 @@ type Options struct {
 	// locals dict shadows everything. Any other free name also gets a slot,
 	// looked up in Env.Namespace when the slot is unset, else NameError.
 	HostNames map[string]bool
+
+	// Pure names Globals functions without side effects whose one-argument
+	// form maps a float to a float (casts such as DevDouble, host math).
+	// Calls of them may take part in the fused numeric fast paths, which
+	// evaluate speculatively and fall back; the default math and signal
+	// functions are always treated as pure.
+	Pure map[string]bool
 }
 
 // Program is a compiled formula. It is immutable and safe for concurrent use
@@ -54,7 +61,6 @@ type Program struct {
 	// compiled form: set by the compiler.
 	slots map[string]int
 	names []string
-	eval  func(env *Env) (pyval.Value, error)
 
 	mode Mode
 	root node     // the compiled expression
@@ -115,7 +121,7 @@ func (p *Program) NewEnv(ctx *pyval.Context) *Env {
 // sets Ctx.Py2 to the program's mode for its duration and counts itself in
 // Ctx.Depth, so host functions that evaluate other formulas are bounded by
 // the same budget and by Ctx.MaxDepth.
-func (p *Program) Eval(env *Env) (pyval.Value, error) { return p.eval(env) }
+func (p *Program) Eval(env *Env) (pyval.Value, error) { return p.run(env) }
 
 // FreeNames returns the program's static free names: every name the
 // formula reads that is not bound inside it (lambda parameters,

@@ -39,7 +39,7 @@ func (c *compiler) unary(e *syntax.UnaryOp, s *scope) (*cx, error) {
 		if x.konst {
 			return konst(pyval.Bool(!truth(x.val))), nil
 		}
-		return dyn(func(f *frame) (pyval.Value, error) {
+		return fuseNot(x, dyn(func(f *frame) (pyval.Value, error) {
 			v, ok := x.fast(f)
 			if !ok {
 				var err error
@@ -51,7 +51,7 @@ func (c *compiler) unary(e *syntax.UnaryOp, s *scope) (*cx, error) {
 				return pyval.Bool(v.N == 0), nil
 			}
 			return pyval.Bool(!truth(v)), nil
-		}), nil
+		})), nil
 	}
 	if x.konst && foldable(x.val) {
 		if v, err := pyval.Unary(c.fold, op, x.val); err == nil && foldable(v) {
@@ -59,7 +59,7 @@ func (c *compiler) unary(e *syntax.UnaryOp, s *scope) (*cx, error) {
 		}
 	}
 	if op == pyval.UnNeg {
-		return dyn(func(f *frame) (pyval.Value, error) {
+		return fuseNeg(x, dyn(func(f *frame) (pyval.Value, error) {
 			v, err := x.fn(f)
 			if err != nil {
 				return v, err
@@ -75,7 +75,7 @@ func (c *compiler) unary(e *syntax.UnaryOp, s *scope) (*cx, error) {
 				return r, errAt(err, pos)
 			}
 			return r, nil
-		}), nil
+		})), nil
 	}
 	return dyn(func(f *frame) (pyval.Value, error) {
 		v, err := x.fn(f)
@@ -99,10 +99,19 @@ func (c *compiler) binop(e *syntax.BinOp, s *scope) (*cx, error) {
 	if err != nil {
 		return nil, err
 	}
+	r := c.binopOf(e, x, y)
+	if r.konst {
+		return r, nil
+	}
+	return fuseBin(pyval.Op(e.Op), x, y, r), nil
+}
+
+// binopOf builds x op y from compiled operands.
+func (c *compiler) binopOf(e *syntax.BinOp, x, y *cx) *cx {
 	op, pos := pyval.Op(e.Op), e.Pos()
 	if x.konst && y.konst && foldable(x.val) && foldable(y.val) {
 		if v, err := pyval.Binary(c.fold, op, x.val, y.val); err == nil && foldable(v) {
-			return konst(v), nil
+			return konst(v)
 		}
 	}
 	slow := func(f *frame, a, b pyval.Value) (pyval.Value, error) {
@@ -116,9 +125,9 @@ func (c *compiler) binop(e *syntax.BinOp, s *scope) (*cx, error) {
 	// on one side (1e-7*x, x*2.0, t/60.) and in general.
 	switch op {
 	case pyval.OpAdd:
-		return arith(op, x, y, slow), nil
+		return arith(op, x, y, slow)
 	case pyval.OpSub:
-		return arith(op, x, y, slow), nil
+		return arith(op, x, y, slow)
 	case pyval.OpMul:
 		if x.konst && x.val.K == pyval.FloatKind {
 			k := x.val.Float64()
@@ -134,7 +143,7 @@ func (c *compiler) binop(e *syntax.BinOp, s *scope) (*cx, error) {
 					return pyval.Float(k * b.Float64()), nil
 				}
 				return slow(f, x.val, b)
-			}), nil
+			})
 		}
 		if y.konst && y.val.K == pyval.FloatKind {
 			k := y.val.Float64()
@@ -150,11 +159,11 @@ func (c *compiler) binop(e *syntax.BinOp, s *scope) (*cx, error) {
 					return pyval.Float(a.Float64() * k), nil
 				}
 				return slow(f, a, y.val)
-			}), nil
+			})
 		}
-		return arith(op, x, y, slow), nil
+		return arith(op, x, y, slow)
 	case pyval.OpDiv:
-		return arith(op, x, y, slow), nil
+		return arith(op, x, y, slow)
 	}
 	xf, yf := x.fn, y.fn
 	return dyn(func(f *frame) (pyval.Value, error) {
@@ -167,7 +176,7 @@ func (c *compiler) binop(e *syntax.BinOp, s *scope) (*cx, error) {
 			return b, err
 		}
 		return slow(f, a, b)
-	}), nil
+	})
 }
 
 // arith builds + - * / with float/float and int/int fast paths (no call:
@@ -227,11 +236,19 @@ func arith(op pyval.Op, x, y *cx, slow func(*frame, pyval.Value, pyval.Value) (p
 }
 
 func (c *compiler) boolop(e *syntax.BoolOp, s *scope) (*cx, error) {
+	r, vals, err := c.boolop0(e, s)
+	if err != nil {
+		return nil, err
+	}
+	return fuseBool(e.Op == syntax.And, vals, r), nil
+}
+
+func (c *compiler) boolop0(e *syntax.BoolOp, s *scope) (*cx, []*cx, error) {
 	vals := make([]*cx, len(e.Values))
 	for i, v := range e.Values {
 		x, err := c.expr(v, s)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		vals[i] = x
 	}
@@ -254,7 +271,7 @@ func (c *compiler) boolop(e *syntax.BoolOp, s *scope) (*cx, error) {
 					return w, nil
 				}
 				return b.fn(f)
-			}), nil
+			}), vals, nil
 		}
 		return dyn(func(f *frame) (pyval.Value, error) {
 			v, ok := a.fast(f)
@@ -271,7 +288,7 @@ func (c *compiler) boolop(e *syntax.BoolOp, s *scope) (*cx, error) {
 				return w, nil
 			}
 			return b.fn(f)
-		}), nil
+		}), vals, nil
 	}
 	last := len(vals) - 1
 	return dyn(func(f *frame) (pyval.Value, error) {
@@ -282,7 +299,7 @@ func (c *compiler) boolop(e *syntax.BoolOp, s *scope) (*cx, error) {
 			}
 		}
 		panic("unreachable")
-	}), nil
+	}), vals, nil
 }
 
 // cmp compares two values with the int and float fast paths inline.
@@ -359,9 +376,22 @@ func cmp(ctx *pyval.Context, op pyval.CmpOp, a, b pyval.Value) (bool, error) {
 }
 
 func (c *compiler) compare(e *syntax.Compare, s *scope) (*cx, error) {
-	left, err := c.expr(e.Left, s)
+	r, ops, opnds, err := c.compare0(e, s)
 	if err != nil {
 		return nil, err
+	}
+	for _, op := range ops {
+		if op == pyval.CmpIn || op == pyval.CmpNotIn {
+			return r, nil // `in` may consume an iterator: never evaluate it twice
+		}
+	}
+	return fuseCompare(ops, opnds, r), nil
+}
+
+func (c *compiler) compare0(e *syntax.Compare, s *scope) (*cx, []pyval.CmpOp, []*cx, error) {
+	left, err := c.expr(e.Left, s)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	n := len(e.Ops)
 	ops := make([]pyval.CmpOp, n)
@@ -369,7 +399,7 @@ func (c *compiler) compare(e *syntax.Compare, s *scope) (*cx, error) {
 	for i, r := range e.Comparators {
 		x, err := c.expr(r, s)
 		if err != nil {
-			return nil, err
+			return nil, nil, nil, err
 		}
 		ops[i] = pyval.CmpOp(e.Ops[i])
 		rights[i] = x
@@ -393,12 +423,27 @@ func (c *compiler) compare(e *syntax.Compare, s *scope) (*cx, error) {
 					return b, err
 				}
 			}
-			r, err := cmp(f.env.Ctx, op, a, b)
-			if err != nil {
-				return pyval.Value{}, errAt(err, pos)
+			var r bool
+			switch {
+			case op > pyval.CmpGe:
+				var err error
+				if r, err = cmp(f.env.Ctx, op, a, b); err != nil {
+					return pyval.Value{}, errAt(err, pos)
+				}
+			case a.K == pyval.FloatKind && b.K == pyval.FloatKind:
+				r = fcmp(op, a.Float64(), b.Float64())
+			case a.K == pyval.IntKind && b.K == pyval.FloatKind && a.N+(1<<53) <= 1<<54:
+				r = fcmp(op, float64(int64(a.N)), b.Float64())
+			case a.K == pyval.FloatKind && b.K == pyval.IntKind && b.N+(1<<53) <= 1<<54:
+				r = fcmp(op, a.Float64(), float64(int64(b.N)))
+			default:
+				var err error
+				if r, err = cmp(f.env.Ctx, op, a, b); err != nil {
+					return pyval.Value{}, errAt(err, pos)
+				}
 			}
 			return pyval.Bool(r), nil
-		}), nil
+		}), ops, append([]*cx{left}, rights...), nil
 	}
 	if n == 2 {
 		op0, op1, r0, r1 := ops[0], ops[1], rights[0], rights[1]
@@ -417,9 +462,24 @@ func (c *compiler) compare(e *syntax.Compare, s *scope) (*cx, error) {
 					return b, err
 				}
 			}
-			r, err := cmp(f.env.Ctx, op0, a, b)
-			if err != nil {
-				return pyval.Value{}, errAt(err, pos)
+			var r bool
+			switch {
+			case op0 > pyval.CmpGe:
+				var err error
+				if r, err = cmp(f.env.Ctx, op0, a, b); err != nil {
+					return pyval.Value{}, errAt(err, pos)
+				}
+			case a.K == pyval.FloatKind && b.K == pyval.FloatKind:
+				r = fcmp(op0, a.Float64(), b.Float64())
+			case a.K == pyval.IntKind && b.K == pyval.FloatKind && a.N+(1<<53) <= 1<<54:
+				r = fcmp(op0, float64(int64(a.N)), b.Float64())
+			case a.K == pyval.FloatKind && b.K == pyval.IntKind && b.N+(1<<53) <= 1<<54:
+				r = fcmp(op0, a.Float64(), float64(int64(b.N)))
+			default:
+				var err error
+				if r, err = cmp(f.env.Ctx, op0, a, b); err != nil {
+					return pyval.Value{}, errAt(err, pos)
+				}
 			}
 			if !r {
 				return pyval.False, nil
@@ -431,12 +491,26 @@ func (c *compiler) compare(e *syntax.Compare, s *scope) (*cx, error) {
 					return c, err
 				}
 			}
-			r, err = cmp(f.env.Ctx, op1, b, c)
-			if err != nil {
-				return pyval.Value{}, errAt(err, pos)
+			switch {
+			case op1 > pyval.CmpGe:
+				var err error
+				if r, err = cmp(f.env.Ctx, op1, b, c); err != nil {
+					return pyval.Value{}, errAt(err, pos)
+				}
+			case b.K == pyval.FloatKind && c.K == pyval.FloatKind:
+				r = fcmp(op1, b.Float64(), c.Float64())
+			case b.K == pyval.IntKind && c.K == pyval.FloatKind && b.N+(1<<53) <= 1<<54:
+				r = fcmp(op1, float64(int64(b.N)), c.Float64())
+			case b.K == pyval.FloatKind && c.K == pyval.IntKind && c.N+(1<<53) <= 1<<54:
+				r = fcmp(op1, b.Float64(), float64(int64(c.N)))
+			default:
+				var err error
+				if r, err = cmp(f.env.Ctx, op1, b, c); err != nil {
+					return pyval.Value{}, errAt(err, pos)
+				}
 			}
 			return pyval.Bool(r), nil
-		}), nil
+		}), ops, append([]*cx{left}, rights...), nil
 	}
 	return dyn(func(f *frame) (pyval.Value, error) {
 		a, ok := lf.fast(f)
@@ -454,9 +528,24 @@ func (c *compiler) compare(e *syntax.Compare, s *scope) (*cx, error) {
 					return b, err
 				}
 			}
-			r, err := cmp(f.env.Ctx, op, a, b)
-			if err != nil {
-				return pyval.Value{}, errAt(err, pos)
+			var r bool
+			switch {
+			case op > pyval.CmpGe:
+				var err error
+				if r, err = cmp(f.env.Ctx, op, a, b); err != nil {
+					return pyval.Value{}, errAt(err, pos)
+				}
+			case a.K == pyval.FloatKind && b.K == pyval.FloatKind:
+				r = fcmp(op, a.Float64(), b.Float64())
+			case a.K == pyval.IntKind && b.K == pyval.FloatKind && a.N+(1<<53) <= 1<<54:
+				r = fcmp(op, float64(int64(a.N)), b.Float64())
+			case a.K == pyval.FloatKind && b.K == pyval.IntKind && b.N+(1<<53) <= 1<<54:
+				r = fcmp(op, a.Float64(), float64(int64(b.N)))
+			default:
+				var err error
+				if r, err = cmp(f.env.Ctx, op, a, b); err != nil {
+					return pyval.Value{}, errAt(err, pos)
+				}
 			}
 			if !r {
 				return pyval.False, nil
@@ -464,5 +553,21 @@ func (c *compiler) compare(e *syntax.Compare, s *scope) (*cx, error) {
 			a = b
 		}
 		return pyval.True, nil
-	}), nil
+	}), ops, append([]*cx{left}, rights...), nil
+}
+
+func fcmp(op pyval.CmpOp, x, y float64) bool {
+	switch op {
+	case pyval.CmpEq:
+		return x == y
+	case pyval.CmpNe:
+		return x != y
+	case pyval.CmpLt:
+		return x < y
+	case pyval.CmpLe:
+		return x <= y
+	case pyval.CmpGt:
+		return x > y
+	}
+	return x >= y
 }

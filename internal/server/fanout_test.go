@@ -7,7 +7,7 @@ import (
 )
 
 func TestSubscriberRingDropsOldest(t *testing.T) {
-	s := newSubscriber(pb.EventType_EVENT_TYPE_CHANGE, []AttrRef{{"a/b/c", "x"}}, 4)
+	s := newSubscriber(pb.EventType_EVENT_TYPE_CHANGE, []AttrRef{{Device: "a/b/c", Attr: "x"}}, 4)
 	readings := make([]*pb.Reading, 10)
 	for i := range readings {
 		readings[i] = &pb.Reading{TimeUnixNano: int64(i)}
@@ -28,7 +28,7 @@ func TestSubscriberRingDropsOldest(t *testing.T) {
 }
 
 func TestSubscriberDrainInBatches(t *testing.T) {
-	s := newSubscriber(pb.EventType_EVENT_TYPE_CHANGE, []AttrRef{{"a/b/c", "x"}}, 8)
+	s := newSubscriber(pb.EventType_EVENT_TYPE_CHANGE, []AttrRef{{Device: "a/b/c", Attr: "x"}}, 8)
 	for i := 0; i < 5; i++ {
 		s.push(queued{0, &pb.Reading{}})
 	}
@@ -44,8 +44,8 @@ func TestSubscriberDrainInBatches(t *testing.T) {
 
 func TestFanoutRoutesByTopic(t *testing.T) {
 	f := newFanout()
-	a := newSubscriber(pb.EventType_EVENT_TYPE_CHANGE, []AttrRef{{"d/e/v", "x"}, {"d/e/v", "y"}}, 8)
-	b := newSubscriber(pb.EventType_EVENT_TYPE_PERIODIC, []AttrRef{{"d/e/v", "x"}}, 8)
+	a := newSubscriber(pb.EventType_EVENT_TYPE_CHANGE, []AttrRef{{Device: "d/e/v", Attr: "x"}, {Device: "d/e/v", Attr: "y"}}, 8)
+	b := newSubscriber(pb.EventType_EVENT_TYPE_PERIODIC, []AttrRef{{Device: "d/e/v", Attr: "x"}}, 8)
 	f.add(a)
 	f.add(b)
 	if !f.wanted("d/e/v", "y", pb.EventType_EVENT_TYPE_CHANGE) || f.wanted("d/e/v", "y", pb.EventType_EVENT_TYPE_PERIODIC) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -54,16 +55,26 @@ func TestJSONOverHTTP(t *testing.T) {
 	if code != 200 || !strings.Contains(body, "API_DeviceNotFound") {
 		t.Errorf("unknown device read: %d %s", code, body)
 	}
+	// Side-effect-free methods also answer GET (browsers, plain curl).
+	resp, err := http.Get(base + "ReadAttributes?encoding=json&message=" + url.QueryEscape(`{"names":["test/tango/rw/A"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"d":2.5`) {
+		t.Errorf("GET read: %d %s", resp.StatusCode, b)
+	}
 	code, body = post(t, base+"ListDevices", `{}`)
 	if code != 200 || !strings.Contains(body, "test/tango/rw/B") {
 		t.Errorf("list: %d %s", code, body)
 	}
 
-	resp, err := http.Get("http://" + addr + "/metrics")
+	resp, err = http.Get("http://" + addr + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := io.ReadAll(resp.Body)
+	b, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
 	for _, want := range []string{`chaoslab_requests_total{kind="write",outcome="error"} 1`, `chaoslab_requests_total{kind="read",outcome="ok"}`,
 		"chaoslab_request_duration_seconds_bucket", "chaoslab_events_dropped_total", "chaoslab_subscribers", "chaoslab_eval_errors_total",

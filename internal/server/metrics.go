@@ -48,7 +48,7 @@ func newMetrics(evalErrors func() float64) *metrics {
 
 // observe counts one request of kind k.
 func (m *metrics) observe(k api.Kind, failed bool, seconds float64) {
-	if k > api.KindInfo {
+	if k < api.KindList || k > api.KindInfo {
 		return
 	}
 	if failed {

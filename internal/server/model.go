@@ -45,8 +45,14 @@ type Model interface {
 	Stats() (devices, attributes int, evalErrors uint64)
 }
 
-// AttrRef names one attribute canonically.
-type AttrRef struct{ Device, Attr string }
+// AttrRef names one attribute canonically. Name, when set, is the full
+// name as the client spelled it (saves building it again for the reply).
+type AttrRef struct{ Device, Attr, Name string }
 
 // String returns "device/attr".
-func (r AttrRef) String() string { return r.Device + "/" + r.Attr }
+func (r AttrRef) String() string {
+	if r.Name != "" {
+		return r.Name
+	}
+	return r.Device + "/" + r.Attr
+}

@@ -72,21 +72,28 @@ func New(opts Options) *Server {
 		return float64(e)
 	})
 	s.ctx, s.cancel = context.WithCancel(context.Background())
-	return s
-}
-
-// Serve accepts connections on ln until Close. It returns nil after Close.
-func (s *Server) Serve(ln net.Listener) error {
-	s.httpLn = newChanListener(ln.Addr())
 	var protocols http.Protocols
 	protocols.SetHTTP1(true)
 	protocols.SetUnencryptedHTTP2(true)
 	s.http = &http.Server{Handler: s.Handler(), Protocols: &protocols, ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
-	s.wg.Add(2)
+	return s
+}
+
+// Serve accepts connections on ln until Close. It returns nil after Close.
+func (s *Server) Serve(ln net.Listener) error {
+	s.connsMu.Lock()
+	if s.ctx.Err() != nil || s.httpLn != nil {
+		s.connsMu.Unlock()
+		ln.Close()
+		return errors.New("server closed or already serving")
+	}
+	s.httpLn = newChanListener(ln.Addr())
+	s.wg.Add(3)
+	s.connsMu.Unlock()
 	go func() { defer s.wg.Done(); _ = s.http.Serve(s.httpLn) }()
 	go func() { defer s.wg.Done(); s.pollLoop() }()
-	go func() { <-s.ctx.Done(); ln.Close() }()
+	go func() { defer s.wg.Done(); <-s.ctx.Done(); ln.Close() }()
 	for {
 		c, err := ln.Accept()
 		if err != nil {
@@ -110,8 +117,12 @@ func (s *Server) Serve(ln net.Listener) error {
 // Close stops accepting, ends every connection and subscription, stops the
 // polling loop and waits for all goroutines.
 func (s *Server) Close() error {
+	s.connsMu.Lock()
 	s.cancel()
-	if s.http != nil {
+	ln := s.httpLn
+	s.connsMu.Unlock()
+	if ln != nil {
+		ln.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		_ = s.http.Shutdown(ctx)
 		cancel()

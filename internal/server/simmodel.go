@@ -137,13 +137,13 @@ func (m *SimModel) expand(name string, out []AttrRef) ([]AttrRef, error) {
 		return out, api.NewError(api.ReasonBadArgument, fmt.Sprintf("%q is not an attribute name (domain/family/member/attribute)", name), "server")
 	}
 	if !api.HasWildcard(name) {
-		return append(out, AttrRef{dev, attr}), nil
+		return append(out, AttrRef{dev, attr, name}), nil
 	}
 	n := len(out)
 	for _, d := range m.matchDevices(dev) {
 		for _, a := range m.attributes(d) {
 			if api.Match(attr, a.Name) {
-				out = append(out, AttrRef{d, a.Name})
+				out = append(out, AttrRef{Device: d, Attr: a.Name})
 			}
 		}
 	}
@@ -256,7 +256,7 @@ func (m *SimModel) find(name string) (AttrRef, sim.AttrInfo, error) {
 		if strings.EqualFold(d.Name, dev) {
 			for _, a := range m.attributes(d.Name) {
 				if strings.EqualFold(a.Name, attr) {
-					return AttrRef{d.Name, a.Name}, a, nil
+					return AttrRef{Device: d.Name, Attr: a.Name}, a, nil
 				}
 			}
 			return AttrRef{}, sim.AttrInfo{}, api.NewError(api.ReasonAttrNotFound, fmt.Sprintf("device %s has no attribute %s", d.Name, attr), "server")
@@ -298,6 +298,9 @@ func (m *SimModel) SetConfig(now time.Time, name string, c *pb.AttrConfig) (*pb.
 	ref, a, err := m.find(name)
 	if err != nil {
 		return nil, err
+	}
+	if c == nil {
+		c = &pb.AttrConfig{}
 	}
 	if c.MinValue != nil || c.MaxValue != nil || c.MinAlarm != nil || c.MaxAlarm != nil || c.MinWarning != nil ||
 		c.MaxWarning != nil || c.Unit != nil || c.Format != nil || c.Label != nil || c.Description != nil {
@@ -406,7 +409,9 @@ func (m *SimModel) Advance(now time.Time, want func(dev, attr string, t pb.Event
 		if !want(e.Device, e.Attr, t) {
 			continue
 		}
-		out = append(out, Event{Device: e.Device, Attr: e.Attr, Type: t, Reading: wireReading(e.Device+"/"+e.Attr, &e.Reading)})
+		// No name in event readings: subscribers have the names table, and
+		// the name would cost bytes and an allocation per event.
+		out = append(out, Event{Device: e.Device, Attr: e.Attr, Type: t, Reading: wireReading("", &e.Reading)})
 	}
 	return out, u.Next
 }

@@ -22,6 +22,8 @@ import (
 type progInfo struct {
 	prog  *formula.Program
 	err   error
+	env   *formula.Env // shared by every device (see device.run)
+	busy  bool         // env is in use by an evaluation in progress
 	slots struct{ t, read, write, value, attribute, name, state, args, deflt int32 }
 }
 
@@ -45,7 +47,10 @@ var baseHostNames = func() map[string]bool {
 // compile returns the shared compiled form of src.
 func (w *World) compile(src string, py2 bool, extra []string) *progInfo {
 	key := progKey{src: src, py2: py2, extra: strings.Join(extra, ",")}
-	if p, ok := w.progs[key]; ok {
+	w.progMu.Lock()
+	p, ok := w.progs[key]
+	w.progMu.Unlock()
+	if ok {
 		return p
 	}
 	mode := formula.Py3
@@ -72,6 +77,13 @@ func (w *World) compile(src string, py2 bool, extra []string) *progInfo {
 		s.attribute, s.name, s.state = int32(p.Slot("ATTRIBUTE")), int32(p.Slot("NAME")), int32(p.Slot("STATE"))
 		s.args, s.deflt = int32(p.Slot("ARGS")), int32(p.Slot("DEFAULT"))
 	}
+	// Devices are built in parallel: keep the first Program compiled for a
+	// text so that every device shares one.
+	w.progMu.Lock()
+	defer w.progMu.Unlock()
+	if p, ok := w.progs[key]; ok {
+		return p
+	}
 	w.progs[key] = info
 	return info
 }
@@ -79,6 +91,7 @@ func (w *World) compile(src string, py2 bool, extra []string) *progInfo {
 // builder holds what building one device needs.
 type builder struct {
 	w     *World
+	cat   *catalog.Catalog
 	d     *device
 	probs *Problems
 	lower map[string]int32 // lower-case attribute name -> index
@@ -99,7 +112,7 @@ func build(cat *catalog.Catalog, opts Options) (*World, error) {
 	if cat == nil {
 		return nil, errors.New("sim: nil catalog")
 	}
-	w := &World{opts: opts, cat: cat, byName: map[string]int32{}, progs: map[progKey]*progInfo{}, cfgs: map[attrCfg]*attrCfg{}}
+	w := &World{opts: opts, cat: cat, catDir: catDir(cat.Path), byName: map[string]int32{}, progs: map[progKey]*progInfo{}, cfgs: map[attrCfg]*attrCfg{}}
 	w.start = opts.Start.UnixNano()
 	w.last = w.start
 	globalsOnce.Do(buildHostGlobals)
@@ -126,7 +139,7 @@ func build(cat *catalog.Catalog, opts Options) (*World, error) {
 		servers[strings.ToLower(s)] = true
 	}
 	var probs Problems
-	b := &builder{w: w, probs: &probs, lower: map[string]int32{}, exact: map[string]bool{}}
+	var todo []*device
 	for _, srv := range cat.Servers {
 		if len(servers) > 0 && !servers[strings.ToLower(srv.Name)] {
 			continue
@@ -134,16 +147,19 @@ func build(cat *catalog.Catalog, opts Options) (*World, error) {
 		if opts.Host != "" && !strings.EqualFold(srv.Host, opts.Host) {
 			continue
 		}
+		srvName, srvHost := strings.Clone(srv.Name), strings.Clone(srv.Host)
 		for _, cd := range srv.Devices {
 			key := strings.ToLower(cd.Name)
 			if _, dup := w.byName[key]; dup {
 				probs = append(probs, Problem{Pos: cd.Pos, Device: cd.Name, Msg: "device declared twice; the first declaration is used"})
 				continue
 			}
-			d := &device{w: w, idx: int32(len(w.devs)), name: cd.Name, class: cd.Class, server: srv.Name, host: srv.Host,
+			// Strings kept by the World are cloned: catalog strings are
+			// slices of the whole file, which must not stay alive.
+			d := &device{w: w, idx: int32(len(w.devs)), name: strings.Clone(cd.Name), class: strings.Clone(cd.Class), server: srvName, host: srvHost,
 				cat: cd, t0: w.start, stateHeap: -1}
 			d.rnd.seed = deviceSeed(opts.Seed, cd.Name)
-			w.byName[key] = d.idx
+			w.byName[strings.ToLower(d.name)] = d.idx // ToLower may return its argument: key on the clone
 			w.devs = append(w.devs, d)
 			if k := kinds[strings.ToLower(cd.Class)]; k != nil {
 				bh, ps := k.NewDevice(cd, hostView{w: w, d: d})
@@ -152,10 +168,15 @@ func build(cat *catalog.Catalog, opts Options) (*World, error) {
 				w.plugged = append(w.plugged, d)
 				continue
 			}
-			b.d = d
-			b.device()
+			todo = append(todo, d)
 		}
 	}
+	probs = append(probs, w.buildDevices(todo)...)
+	for _, d := range w.devs {
+		d.cat = nil // the World does not keep the catalog alive
+	}
+	w.classProps = classProps(cat)
+	w.cat = nil
 	probs.sort()
 	if opts.Strict {
 		for i := range probs {
@@ -190,7 +211,7 @@ func (b *builder) prop(name string) *catalog.Property {
 	if p := b.d.cat.Property(name); p != nil {
 		return p
 	}
-	if c := b.w.cat.Classes[b.d.class]; c != nil {
+	if c := b.cat.Classes[b.d.class]; c != nil {
 		for _, p := range c.Properties {
 			if strings.EqualFold(p.Name, name) {
 				return p
@@ -217,6 +238,9 @@ func (b *builder) device() {
 		}
 	}
 	d.ctx = pyval.Context{Py2: d.py2, Rand: &d.rnd, Host: d}
+	if pp := b.prop("PATH"); pp != nil && len(pp.Values) > 0 {
+		d.pathProp = strings.Clone(strings.TrimSpace(pp.Values[0]))
+	}
 	var nsv pyval.Value
 	d.ns, nsv = pyval.NewDict()
 	_ = nsv
@@ -255,7 +279,9 @@ func (b *builder) device() {
 		b.warn(l.pos, "", "DynamicAttributes line %q is not NAME=formula; ignored", l.text)
 	}
 	decls = append(decls, ds...)
+	d.attrs = make([]attr, 0, len(decls))
 	for _, dc := range decls {
+		dc.name, dc.formula = strings.Clone(dc.name), strings.Clone(dc.formula)
 		if i := d.findAttr(dc.name); i >= 0 {
 			// Same name (case-insensitive): the first attribute, the last formula.
 			d.attrs[i].src = dc.formula
@@ -283,11 +309,11 @@ func (b *builder) device() {
 			continue
 		}
 		if k := d.findCmd(c.name); k >= 0 {
-			d.cmds[k].src = c.formula
+			d.cmds[k].src = strings.Clone(c.formula)
 			continue
 		}
 		in, out, ot := commandTypes(c.formula)
-		d.cmds = append(d.cmds, command{name: c.name, src: c.formula, in: in, out: out, outType: ot})
+		d.cmds = append(d.cmds, command{name: strings.Clone(c.name), src: strings.Clone(c.formula), in: in, out: out, outType: ot})
 	}
 
 	// Names formulas may read: attributes (bound), commands (namespace).
@@ -341,7 +367,14 @@ func (b *builder) device() {
 	// Compile attribute formulas.
 	for i := range d.attrs {
 		a := &d.attrs[i]
-		b.bindUse(&a.u, a.src, b.pos[i], a.name, i, &a.problem)
+		var problem string
+		b.bindUse(&a.u, a.src, b.pos[i], a.name, i, &problem)
+		if problem != "" {
+			if d.problems == nil {
+				d.problems = map[int32]string{}
+			}
+			d.problems[int32(i)] = problem
+		}
 		for _, q := range cqs {
 			m := q.re.FindStringSubmatch(a.name)
 			if m == nil {
@@ -371,8 +404,15 @@ func (b *builder) device() {
 	for _, l := range propLines(b.prop("DynamicStatus"), true) {
 		var u use
 		var p string
-		b.bindUse(&u, l.text, l.pos, "Status", -1, &p)
+		b.bindUse(&u, strings.Clone(l.text), l.pos, "Status", -1, &p)
 		d.status = append(d.status, u)
+	}
+
+	// CheckDependencies "regexp:attr" elements add dependencies
+	// (dyn.py:L438-445, L1021-1024): every attribute whose name matches
+	// regexp (caseless prefix match, as fandango's matchCl) depends on attr.
+	if d.checkDeps {
+		b.extraDeps(b.prop("CheckDependencies"))
 	}
 
 	// Keep and dependencies.
@@ -434,6 +474,9 @@ func uniq(xs []int32) []int32 {
 // unknown names per attribute.
 func (b *builder) bindUse(u *use, src string, pos catalog.Pos, name string, self int, problem *string) {
 	d := b.d
+	for _, msg := range b.w.prefetchFiles(d.pathProp, src) {
+		b.warn(pos, name, "%s; the formula fails with IOError where it calls FILE", msg)
+	}
 	info := b.w.compile(src, d.py2, b.extra)
 	u.info = info
 	if info.err != nil {
@@ -466,17 +509,17 @@ func (b *builder) bindUse(u *use, src string, pos catalog.Pos, name string, self
 	}
 	// Program.Names also holds Python 2 comprehension variables (they leak
 	// into the namespace); only truly free names are unknown.
-	mode := formula.Py3
-	if d.py2 {
-		mode = formula.Py2
-	}
-	free, _ := formula.FreeNames(src, mode)
+	free := info.prog.FreeNames()
 	for _, n := range unknown {
 		if !slices.Contains(free, n) {
 			continue
 		}
 		msg := fmt.Sprintf("unknown name '%s'", n)
-		b.warn(pos, name, "%s (the formula fails with NameError; define it with Options.Helpers)", msg)
+		p := Problem{Pos: pos, Device: d.name, Name: name,
+			Msg: msg + ": the formula fails with NameError where it reaches it. A host-specific helper (PLC Bit, IeeeFloat, WriteFlag ...)? " +
+				"Plug it in with sim.Options.Helpers; an attribute of another device? read it with ATTR('dom/fam/mem/attr')"}
+		p.Line, p.Col = findName(src, n)
+		*b.probs = append(*b.probs, p)
 		if *problem == "" {
 			*problem = msg
 		}
@@ -603,7 +646,7 @@ func (b *builder) states() {
 			b.warn(dc.pos, "State", "%q is not a DevState; line ignored (as DynamicDS does)", dc.name)
 			continue
 		}
-		r := stateRule{state: s, src: dc.formula}
+		r := stateRule{state: s, src: strings.Clone(dc.formula)}
 		var pr string
 		b.bindUse(&r.u, r.src, dc.pos, "State "+key, -1, &pr)
 		d.states = append(d.states, r)
@@ -622,8 +665,8 @@ func (b *builder) loadFile(p *catalog.Property) []decl {
 	if pp := b.prop("PATH"); pp != nil && len(pp.Values) > 0 && strings.TrimSpace(pp.Values[0]) != "" {
 		path = filepath.Join(strings.TrimSpace(pp.Values[0]), path)
 	}
-	if !filepath.IsAbs(path) && b.w.cat.Path != "" {
-		path = filepath.Join(filepath.Dir(b.w.cat.Path), path)
+	if !filepath.IsAbs(path) && b.w.catDir != "" {
+		path = filepath.Join(b.w.catDir, path)
 	}
 	pos := p.Pos
 	if len(p.At) > 0 {
@@ -728,11 +771,14 @@ func (b *builder) configs() {
 		}
 		// Equal configurations are shared (most devices of a family have
 		// the same); mutCfg copies before any change.
+		c.unit, c.label, c.format, c.desc = strings.Clone(c.unit), strings.Clone(c.label), strings.Clone(c.format), strings.Clone(c.desc)
+		b.w.cfgMu.Lock()
 		if sh, ok := b.w.cfgs[*c]; ok {
 			c = sh
 		} else {
 			b.w.cfgs[*c] = c
 		}
+		b.w.cfgMu.Unlock()
 		a.cfg = c
 	}
 	// polled_attr: name, period(ms) pairs (Tango's polling configuration).
@@ -823,4 +869,63 @@ func (b *builder) events() {
 func isNumber(s string) bool {
 	_, err := strconv.ParseFloat(s, 64)
 	return err == nil
+}
+
+// extraDeps applies CheckDependencies "regexp:attr" pairs.
+func (b *builder) extraDeps(p *catalog.Property) {
+	d := b.d
+	for _, l := range propLines(p, false) {
+		k := strings.LastIndexByte(l.text, ':')
+		if k < 0 {
+			continue // true/yes: the token dependencies only
+		}
+		pat, name := strings.TrimSpace(l.text[:k]), strings.TrimSpace(l.text[k+1:])
+		j := d.findAttr(name)
+		if j < 0 {
+			b.warn(l.pos, "", "CheckDependencies %q: the device has no attribute %s; ignored", l.text, name)
+			continue
+		}
+		for i := range d.attrs {
+			if i != j && match(pat, d.attrs[i].name) {
+				d.attrs[i].deps = uniq(append(d.attrs[i].deps, int32(j)))
+			}
+		}
+	}
+}
+
+// findName returns the 1-based line:col (in runes) of the first use of
+// identifier n in src outside string literals, or 0, 0.
+func findName(src, n string) (int, int) {
+	line, col := 1, 1
+	var quote byte
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		switch {
+		case quote != 0:
+			if c == '\\' {
+				i++
+				col++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case (isIdent(c) || c >= 0x80) && (i == 0 || !isIdent(src[i-1]) && src[i-1] < 0x80):
+			j := i
+			for j < len(src) && (isIdent(src[j]) || src[j] >= 0x80) {
+				j++
+			}
+			if src[i:j] == n && (c < '0' || c > '9') {
+				return line, col
+			}
+			col += len([]rune(src[i:j])) - 1
+			i = j - 1
+		}
+		if c == '\n' {
+			line, col = line+1, 1
+		} else if c < 0x80 || c >= 0xC0 {
+			col++
+		}
+	}
+	return 0, 0
 }

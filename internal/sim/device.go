@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"chaoslab/internal/catalog"
-	"chaoslab/internal/formula"
 	"chaoslab/internal/formula/pyval"
 )
 
@@ -17,7 +16,8 @@ type device struct {
 	w                         *World
 	idx                       int32
 	name, class, server, host string
-	cat                       *catalog.Device
+	cat                       *catalog.Device // build time only
+	propv                     []propKV        // properties for PROPERTY() (formula properties excluded)
 	plug                      Behavior
 
 	attrs  []attr
@@ -29,7 +29,12 @@ type device struct {
 	ns    *pyval.Dict // DynamicDS's shared locals dict
 	vars  *pyval.Dict // VAR/GET/SET store, exposed as VARS
 	props map[string]pyval.Value
-	rnd   lazyRand
+	// problems says why an attribute cannot evaluate (syntax error,
+	// unknown name), by attribute index; nil for most devices.
+	problems map[int32]string
+	forced   map[string]pyval.Value // ForceAttr values, by lower-case name
+	pathProp string                 // PATH property: FILE and LoadFromFile resolve under it
+	rnd      lazyRand
 
 	t0        int64 // last Init (unix ns): t is measured from here
 	keepTime  int64 // ns
@@ -50,6 +55,8 @@ type device struct {
 	dirty  bool // an attribute value changed during polling
 	queued bool // in World.dirtyDevs
 	inHook bool // evaluating states
+
+	qualDefault bool // binding DEFAULT (DynamicQualities formulas)
 }
 
 // frame is the evaluation in progress: host functions (VAR, ATTR ...)
@@ -67,7 +74,6 @@ type frame struct {
 // the device's attribute values.
 type use struct {
 	info  *progInfo
-	env   *formula.Env
 	binds []bind
 }
 
@@ -91,7 +97,6 @@ type attr struct {
 	ue       uint8 // UseEvents mode (ueNone ...)
 	deps     []int32
 	cfg      *attrCfg
-	problem  string
 
 	val  pyval.Value
 	q    Quality
@@ -180,7 +185,7 @@ func (d *device) attrInfos() []AttrInfo {
 		a := &d.attrs[i]
 		t := &dynTypes[a.typ]
 		ai := AttrInfo{Name: a.name, Type: t.base, Format: t.format, MaxX: 1, Writable: a.writable,
-			Polling: time.Duration(a.period), Formula: a.src, Problem: a.problem}
+			Polling: time.Duration(a.period), Formula: a.src, Problem: d.problems[int32(i)]}
 		switch t.format {
 		case Spectrum:
 			ai.MaxX = spectrumSize

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"chaoslab/internal/formula"
 	"chaoslab/internal/formula/pyval"
 )
 
@@ -59,7 +58,7 @@ func (d *device) get(i int, now int64) *DevError {
 func (d *device) evaluate(i int, now int64) {
 	a := &d.attrs[i]
 	if a.u.info == nil || a.u.info.err != nil {
-		d.store(i, now, pyval.None, Invalid, &DevError{Reason: "PyDs_PythonError", Desc: a.problem, Origin: d.name + "/" + a.name})
+		d.store(i, now, pyval.None, Invalid, &DevError{Reason: "PyDs_PythonError", Desc: d.problems[int32(i)], Origin: d.name + "/" + a.name})
 		return
 	}
 	saved := d.fr
@@ -69,14 +68,20 @@ func (d *device) evaluate(i int, now int64) {
 	a.busy = false
 	cause := d.fr.cause
 	d.fr = saved
+	dq := int8(-1)
 	if err == nil {
+		v, dq = unDYN(v)
 		v, err = cast(&d.ctx, a.typ, v)
 	}
 	if err != nil {
 		d.store(i, now, pyval.None, Invalid, d.evalError(a.name, err, cause))
 		return
 	}
-	d.store(i, now, v, d.quality(i, v, now), nil)
+	q := d.quality(i, v, now)
+	if dq > 0 && a.qual == nil {
+		q = Quality(dq) // DYN(quality=...) when no DynamicQualities formula applies
+	}
+	d.store(i, now, v, q, nil)
 }
 
 // evalError turns a formula error into a DevError. An error remembered
@@ -116,18 +121,30 @@ func (d *device) store(i int, now int64, v pyval.Value, q Quality, e *DevError) 
 // commands); args is bound to ARGS when defined.
 func (d *device) run(u *use, now int64, attrIdx int, write bool, value, args pyval.Value) (pyval.Value, error) {
 	info := u.info
-	env := u.env
-	if env == nil {
+	// One Env per Program, shared by every device using the text (the
+	// World is single-threaded); a nested evaluation of the same Program
+	// (ATTR of another device with the same formula) gets its own.
+	env := info.env
+	switch {
+	case env == nil:
 		env = info.prog.NewEnv(&d.ctx)
-		env.Namespace = d.ns
-		u.env = env
+		info.env = env
+	case info.busy:
+		env = info.prog.NewEnv(&d.ctx)
+	default:
+		clear(env.Vars)
 	}
+	env.Ctx, env.Namespace = &d.ctx, d.ns
 	vars := env.Vars
 	state := attrIdx < 0 && args.IsUndefined()
 	for _, b := range u.binds {
 		v := d.attrs[b.attr].val
-		if state && v.IsUndefined() {
-			v = pyval.None // never-read attribute: DynamicDS's wrapper holds None
+		if state && (v.IsUndefined() || v.K == pyval.NoneKind) {
+			// DynamicDS binds DynamicAttribute wrappers here whose operators
+			// return None when the value is None (never read): comparisons
+			// come out None, so the state line is false. The observable
+			// consequence is reproduced: the line fails (counts as false).
+			return pyval.None, &neverRead{name: d.attrs[b.attr].name}
 		}
 		vars[b.slot] = v
 	}
@@ -160,8 +177,17 @@ func (d *device) run(u *use, now int64, attrIdx int, write bool, value, args pyv
 	if s.args >= 0 && !args.IsUndefined() {
 		vars[s.args] = args
 	}
+	if s.deflt >= 0 && d.qualDefault {
+		vars[s.deflt] = pyval.Int(int64(Valid))
+	}
 	d.refill()
-	return info.prog.Eval(env)
+	if env != info.env {
+		return info.prog.Eval(env)
+	}
+	info.busy = true
+	v, err := info.prog.Eval(env)
+	info.busy = false
+	return v, err
 }
 
 // refill resets the step budget for one evaluation (or one cast).
@@ -182,11 +208,9 @@ func (d *device) quality(i int, v pyval.Value, now int64) Quality {
 	if a.qual != nil && a.qual.info != nil && a.qual.info.err == nil {
 		saved := d.fr
 		d.fr = frame{now: now, attr: int32(i)}
-		if s := a.qual.info.slots.deflt; s >= 0 {
-			a.qual.env = ensureEnv(a.qual, d)
-			a.qual.env.Vars[s] = pyval.Int(int64(Valid))
-		}
+		d.qualDefault = true
 		r, err := d.run(a.qual, now, i, false, v, pyval.Value{})
+		d.qualDefault = false
 		d.fr = saved
 		if err == nil && pyval.Truth(r) {
 			if n, ok := toFloat(r); ok && n >= 0 && n <= 4 {
@@ -206,14 +230,6 @@ func (d *device) quality(i int, v pyval.Value, now int64) Quality {
 		}
 	}
 	return q
-}
-
-func ensureEnv(u *use, d *device) *formula.Env {
-	if u.env == nil {
-		u.env = u.info.prog.NewEnv(&d.ctx)
-		u.env.Namespace = d.ns
-	}
-	return u.env
 }
 
 // allowed reports whether attributes may be read at now (StartupDelay).
@@ -296,7 +312,7 @@ func (d *device) write(now int64, name string, v pyval.Value) error {
 		return e
 	}
 	if a.u.info == nil || a.u.info.err != nil {
-		return &DevError{Reason: "PyDs_PythonError", Desc: a.problem, Origin: origin}
+		return &DevError{Reason: "PyDs_PythonError", Desc: d.problems[int32(i)], Origin: origin}
 	}
 	saved := d.fr
 	d.fr = frame{now: now, attr: int32(i), write: true, value: cv}
@@ -516,4 +532,12 @@ func castArg(ctx *pyval.Context, t TangoType, v pyval.Value) (pyval.Value, error
 		}
 		return castSeq(ctx, castStr, v, false)
 	}
+}
+
+// neverRead fails a state or status formula that reads an attribute
+// holding no value (see device.run).
+type neverRead struct{ name string }
+
+func (e *neverRead) Error() string {
+	return "attribute " + e.name + " has no value yet (never read): the state formula counts as false, as with DynamicDS's wrappers"
 }

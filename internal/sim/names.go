@@ -343,6 +343,7 @@ func buildHostGlobals() {
 	for s, n := range stateNames {
 		g[n] = pyval.Int(int64(s))
 	}
+	addExtNames(g)
 	hostGlobals = g
 }
 
@@ -438,25 +439,18 @@ func (d *device) property(name string) pyval.Value {
 	if v, ok := d.props[strings.ToLower(name)]; ok {
 		return v
 	}
-	p := d.cat.Property(name)
+	p := findKV(d.propv, name)
 	if p == nil {
-		if c := d.w.cat.Classes[d.class]; c != nil {
-			for _, cp := range c.Properties {
-				if strings.EqualFold(cp.Name, name) {
-					p = cp
-					break
-				}
-			}
-		}
+		p = findKV(d.w.classProps[d.class], name)
 	}
 	if p == nil {
-		return pyval.NewList(nil)
+		return d.formulaProperty(name)
 	}
-	if len(p.Values) == 1 {
-		return pyval.Str(p.Values[0])
+	if len(p.values) == 1 {
+		return pyval.Str(p.values[0])
 	}
-	items := make([]pyval.Value, len(p.Values))
-	for i, v := range p.Values {
+	items := make([]pyval.Value, len(p.values))
+	for i, v := range p.values {
 		items[i] = pyval.Str(v)
 	}
 	return pyval.NewList(items)
@@ -494,7 +488,7 @@ func (d *device) attrValue(model string, now int64) (pyval.Value, *DevError) {
 		}
 		return d.attrs[i].val, nil
 	}
-	r := d.w.readModel(now, dev, attrName)
+	r := d.w.readModel(now, dev, attrName, d.keepTime)
 	if r.Err != nil {
 		return pyval.None, r.Err
 	}

@@ -170,11 +170,18 @@ func (w *World) advance(now int64) Update {
 
 // evState is the event memory of one polled or evented attribute.
 type evState struct {
-	change, archive         pyval.Value
-	changeQ, archiveQ       Quality
-	hasChange, hasArchive   bool
-	changeErr, archiveErr   bool
-	lastPeriodic, lastArchT int64
+	change               pyval.Value
+	lastPeriodic         int64
+	changeQ              Quality
+	hasChange, changeErr bool
+	arch                 *archState // archive events (rare): kept apart to keep evState small
+}
+
+type archState struct {
+	archive                pyval.Value
+	lastArchT              int64
+	archiveQ               Quality
+	hasArchive, archiveErr bool
 }
 
 // events generates the events of attribute i after an evaluation: change
@@ -219,9 +226,13 @@ func (d *device) events(i int, now int64, polled bool) {
 				abs, rel = -1, -1
 			}
 		}
-		due := cfg.ArchivePeriod > 0 && now-ev.lastArchT >= int64(cfg.ArchivePeriod)
-		if due || d.crossed(ev.hasArchive, ev.archive, ev.archiveQ, ev.archiveErr, a, abs, rel) {
-			ev.archive, ev.archiveQ, ev.archiveErr, ev.hasArchive, ev.lastArchT = a.val, a.q, a.err != nil, true, now
+		if ev.arch == nil {
+			ev.arch = &archState{}
+		}
+		ar := ev.arch
+		due := cfg.ArchivePeriod > 0 && now-ar.lastArchT >= int64(cfg.ArchivePeriod)
+		if due || d.crossed(ar.hasArchive, ar.archive, ar.archiveQ, ar.archiveErr, a, abs, rel) {
+			ar.archive, ar.archiveQ, ar.archiveErr, ar.hasArchive, ar.lastArchT = a.val, a.q, a.err != nil, true, now
 			d.w.emit(d, int32(i), ArchiveEvent, d.reading(i, now), now)
 		}
 	}

@@ -8,21 +8,18 @@ import (
 	"chaoslab/internal/formula/pyval"
 )
 
-// remoteCache keeps remote readings for max(100 ms, KeepTime), as
-// DynamicDS's CachedAttributeProxy does, so that a formula reading a remote
-// attribute many times per second costs one remote read.
-type remoteCache map[string]remoteEntry
-
-type remoteEntry struct {
-	at int64
-	r  Reading
-}
+// remoteCache keeps remote readings for max(100 ms, KeepTime of the
+// reading device), measured from the remote value's timestamp, as
+// DynamicDS's CachedAttributeProxy does (fandango callbacks.py): a formula
+// reading a remote attribute many times per second costs one remote read,
+// and a reading that was already old when it arrived is not kept at all.
+type remoteCache map[string]Reading
 
 const remoteKeep = int64(100 * time.Millisecond)
 
 // readModel reads dev/attr: directly when dev is hosted here (the
 // same-server shortcut of DynamicDS), else through Remote.
-func (w *World) readModel(now int64, dev, attr string) Reading {
+func (w *World) readModel(now int64, dev, attr string, keepTime int64) Reading {
 	if d2, ok := w.lookup(dev); ok {
 		if d2.plug != nil {
 			return d2.plug.Read(time.Unix(0, now), attr)
@@ -32,15 +29,19 @@ func (w *World) readModel(now int64, dev, attr string) Reading {
 	if w.opts.Remote == nil {
 		return Reading{Attr: attr, Value: pyval.None, Quality: Invalid, Time: time.Unix(0, now), Err: noRemote(dev)}
 	}
+	keep := max(remoteKeep, keepTime)
 	key := strings.ToLower(dev + "/" + attr)
-	if e, ok := w.remote[key]; ok && now-e.at < remoteKeep {
-		return e.r
+	if r, ok := w.remote[key]; ok && now-r.Time.UnixNano() < keep {
+		return r
 	}
 	r := w.opts.Remote.ReadAttribute(time.Unix(0, now), dev, attr)
+	if r.Time.IsZero() {
+		r.Time = time.Unix(0, now)
+	}
 	if w.remote == nil {
 		w.remote = remoteCache{}
 	}
-	w.remote[key] = remoteEntry{at: now, r: r}
+	w.remote[key] = r
 	return r
 }
 
@@ -80,7 +81,7 @@ type hostView struct {
 }
 
 func (h hostView) Read(now time.Time, device, attr string) Reading {
-	return h.w.readModel(h.w.clock(now), device, attr)
+	return h.w.readModel(h.w.clock(now), device, attr, 0)
 }
 
 func (h hostView) Rand() pyval.Rand { return &h.d.rnd }

@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"chaoslab/internal/catalog"
@@ -92,8 +93,15 @@ type World struct {
 	stamp   uint64 // evaluation counter (dependency freshness)
 	globals [2]map[string]pyval.Value
 	progs   map[progKey]*progInfo
-	cat     *catalog.Catalog
+	cat     *catalog.Catalog     // build time only
+	catDir  string               // directory of the catalog file: LoadFromFile and FILE paths resolve here
 	cfgs    map[attrCfg]*attrCfg // interned attribute configurations (build time)
+	cfgMu   sync.Mutex
+	progMu  sync.Mutex
+
+	classProps map[string][]propKV  // class properties for PROPERTY(), by class name
+	files      map[string]*fileData // FILE() contents read at build time, by path under catDir
+	fileMu     sync.Mutex
 
 	polling   bool      // inside Advance's polling loop
 	dirtyDevs []*device // devices whose state must be re-checked

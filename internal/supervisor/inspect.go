@@ -1,10 +1,12 @@
 package supervisor
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"text/tabwriter"
 	"time"
 )
@@ -71,7 +73,8 @@ func WriteStatus(w io.Writer, v *View) error {
 		sup = fmt.Sprintf("supervisor pid %d: up %s, control %s", v.Supervisor, roundDur(v.Uptime), v.Control)
 	}
 	fmt.Fprintf(w, "twin %s (catalog %s)\n%s\n\n", v.Dir, v.Catalog, sup)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	var tb bytes.Buffer
+	tw := tabwriter.NewWriter(&tb, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "HOST / SERVER\tSTATE\tPID\tUPTIME\tRESTARTS\tADDRESS\tDEVICES")
 	servers := slices.Clone(v.Servers)
 	slices.SortStableFunc(servers, func(a, b ServerView) int { return cmp.Compare(a.Host, b.Host) })
@@ -86,7 +89,7 @@ func WriteStatus(w io.Writer, v *View) error {
 			fmt.Fprintf(tw, "%s\t\t\t\t\t\t\n", name)
 		}
 		state := string(s.Phase)
-		if s.Desired == DesiredStopped && s.Phase != PhaseStopped {
+		if s.Desired == DesiredStopped && s.Phase != PhaseStopped && s.Phase != PhaseStopping {
 			state += " (stop requested)"
 		}
 		pid, up := "-", "-"
@@ -96,8 +99,10 @@ func WriteStatus(w io.Writer, v *View) error {
 		addr := cmp.Or(s.Addr, "-")
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%d\t%s\t%d\n", s.Name, state, pid, up, s.Restarts, addr, s.Devices)
 	}
-	if err := tw.Flush(); err != nil {
-		return err
+	tw.Flush()
+	for _, l := range strings.SplitAfter(tb.String(), "\n") {
+		// Host lines have empty cells: no trailing blanks.
+		io.WriteString(w, strings.TrimRight(l, " \n")+strings.Repeat("\n", strings.Count(l, "\n")))
 	}
 	for _, s := range servers {
 		if s.LastExit != "" && s.Phase != PhaseRunning {

@@ -45,7 +45,7 @@ func matches(sv *Server, p string) bool {
 		name = name[strings.LastIndexByte(name, '/')+1:]
 	}
 	if strings.ContainsAny(p, "*?") {
-		return glob(strings.ToLower(p), strings.ToLower(name))
+		return glob(p, name)
 	}
 	if strings.EqualFold(name, p) || sv.Host != "" && strings.EqualFold(sv.Host, p) {
 		return true
@@ -59,13 +59,14 @@ func matches(sv *Server, p string) bool {
 }
 
 // glob matches s against p where '*' is any text (slashes included) and
-// '?' one byte. Iterative with one backtrack point: linear in practice.
+// '?' one byte, ASCII case-insensitive (Tango names are ASCII). Iterative
+// with one backtrack point: linear in practice, no allocation.
 func glob(p, s string) bool {
 	pi, si := 0, 0
 	star, mark := -1, 0
 	for si < len(s) {
 		switch {
-		case pi < len(p) && (p[pi] == '?' || p[pi] == s[si]):
+		case pi < len(p) && p[pi] != '*' && (p[pi] == '?' || lower(p[pi]) == lower(s[si])):
 			pi++
 			si++
 		case pi < len(p) && p[pi] == '*':
@@ -83,4 +84,11 @@ func glob(p, s string) bool {
 		pi++
 	}
 	return pi == len(p)
+}
+
+func lower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }

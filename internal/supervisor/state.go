@@ -121,6 +121,11 @@ func decodeState(path string, data []byte) (*State, error) {
 	if st.Version != StateVersion {
 		return nil, fmt.Errorf("%s: state version %d, want %d", path, st.Version, StateVersion)
 	}
+	for i, sv := range st.Servers {
+		if sv == nil || sv.Name == "" {
+			return nil, fmt.Errorf("%s: servers[%d]: no server name", path, i)
+		}
+	}
 	return &st, nil
 }
 

@@ -9,10 +9,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
-
-	"chaoslab/internal/server"
 )
 
 // Options configure the supervisor process. The zero value of every field
@@ -217,14 +216,16 @@ func (s *supervisor) adopt(sv *Server) {
 	p.alive, p.cmd = true, nil
 	gen, pid := p.gen, sv.Proc
 	s.opts.Log.Info("adopted", "server", sv.Name, "pid", pid.Pid)
-	if r, err := server.ReadReady(sv.ReadyFile); err == nil && r.Pid == pid.Pid {
+	exited := make(chan struct{})
+	if r, err := readReady(sv.ReadyFile); err == nil && r.Pid == pid.Pid {
 		sv.Phase, sv.Addr, p.everReady = PhaseRunning, r.Addr, true
 	} else {
 		sv.Phase = PhaseStarting
-		go s.watchReady(sv.Name, gen, pid.Pid, sv.ReadyFile, nil)
+		go s.watchReady(sv.Name, gen, pid.Pid, sv.ReadyFile, exited)
 	}
 	marker := sv.ReadyFile
 	go func() {
+		defer close(exited)
 		t := time.NewTicker(5 * s.opts.Poll)
 		defer t.Stop()
 		for Alive(pid, marker) {
@@ -251,7 +252,7 @@ func (s *supervisor) start(sv *Server) {
 	os.Remove(sv.ReadyFile)
 	args := []string{"serve", "--catalog", s.st.Catalog, "--server", sv.Name, "--listen", sv.Addr, "--ready-file", sv.ReadyFile}
 	for _, o := range s.st.Servers {
-		if o != sv && o.Addr != "" {
+		if o != sv && o.Addr != "" && !strings.HasSuffix(o.Addr, ":0") {
 			args = append(args, "--peer", o.Addr)
 		}
 	}
@@ -297,7 +298,7 @@ func (s *supervisor) watchReady(name string, gen, pid int, path string, exited <
 	t := time.NewTicker(s.opts.Poll)
 	defer t.Stop()
 	for {
-		if r, err := server.ReadReady(path); err == nil && r.Pid == pid {
+		if r, err := readReady(path); err == nil && r.Pid == pid {
 			s.send(readyEvent{name: name, gen: gen, addr: r.Addr})
 			return
 		}
@@ -317,10 +318,7 @@ func exitStatus(err error) (string, bool) {
 	}
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
-		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			return "killed by signal " + ws.Signal().String(), true
-		}
-		return ee.Error(), true
+		return ee.Error(), true // "exit status 1", "signal: killed"
 	}
 	return err.Error(), true
 }
@@ -368,7 +366,11 @@ func (s *supervisor) handle(ev any) {
 		sv.RestartTimes = append(recentTimes(sv.RestartTimes, now, s.st.Policy.withDefaults().Window), now)
 		s.start(sv)
 	case ctlEvent:
-		ev.reply <- s.control(ev.req)
+		rep := s.control(ev.req)
+		// Saved before the answer: a caller that then polls the state
+		// file must see the order applied.
+		s.save()
+		ev.reply <- rep
 	}
 }
 
@@ -479,4 +481,3 @@ func newServerRecord(dir, name, host string, devices []string) *Server {
 		ReadyFile: filepath.Join(dir, RunDir, fileName(name)+".ready"),
 	}
 }
-

@@ -31,20 +31,20 @@ type UpOptions struct {
 
 // Problem is a server that did not come up, and why.
 type Problem struct {
-	Server string
-	Reason string
+	Server string `json:"server"`
+	Reason string `json:"reason"`
 }
 
 // UpResult is what Up did.
 type UpResult struct {
-	Dir        string
-	Started    bool     // a new supervisor was started
-	Recovered  bool     // ... over the state of a supervisor that had died
-	Added      []string // servers added to a running twin
-	Already    bool     // every selected server was already part of the running twin
-	Supervisor Proc
-	Servers    []*Server // the selected servers, as recorded once up
-	Problems   []Problem // selected servers that do not answer
+	Dir        string    `json:"dir"`
+	Started    bool      `json:"started"`         // a new supervisor was started
+	Recovered  bool      `json:"recovered"`       // ... over the state of a supervisor that had died
+	Added      []string  `json:"added,omitempty"` // servers added to a running twin
+	Already    bool      `json:"already"`         // every selected server was already part of the running twin
+	Supervisor Proc      `json:"supervisor"`
+	Servers    []*Server `json:"servers"`            // the selected servers, as recorded once up
+	Problems   []Problem `json:"problems,omitempty"` // selected servers that do not answer
 }
 
 // Up starts the twin of a catalog (or of one of its hosts) under a
@@ -235,10 +235,14 @@ func spawnSupervisor(ctx context.Context, dir, bin string, poll time.Duration) (
 	}
 }
 
-// settled reports whether a server has reached a phase waiting can stop at.
+// settled reports whether a server has reached a phase waiting can stop
+// at. A "running" record whose process is gone is not: the supervisor has
+// not seen the exit yet (a kill a moment ago).
 func settled(sv *Server) bool {
 	switch sv.Phase {
-	case PhaseRunning, PhaseFailed, PhaseStopped:
+	case PhaseRunning:
+		return Alive(sv.Proc, sv.ReadyFile)
+	case PhaseFailed, PhaseStopped:
 		return true
 	}
 	return false

@@ -1842,7 +1842,7 @@ func (x *SubscribeRequest) GetQueue() uint32 {
 type Event struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Index         uint32                 `protobuf:"varint,1,opt,name=index,proto3" json:"index,omitempty"`
-	Reading       *Reading               `protobuf:"bytes,2,opt,name=reading,proto3" json:"reading,omitempty"` // reading.name is empty in the framed protocol (use index)
+	Reading       *Reading               `protobuf:"bytes,2,opt,name=reading,proto3" json:"reading,omitempty"` // reading.name is empty: use index
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2318,19 +2318,19 @@ const file_chaoslab_v1_device_proto_rawDesc = "" +
 	"\tEventType\x12\x15\n" +
 	"\x11EVENT_TYPE_CHANGE\x10\x00\x12\x17\n" +
 	"\x13EVENT_TYPE_PERIODIC\x10\x01\x12\x16\n" +
-	"\x12EVENT_TYPE_ARCHIVE\x10\x022\xab\x05\n" +
-	"\rDeviceService\x12P\n" +
-	"\vListDevices\x12\x1f.chaoslab.v1.ListDevicesRequest\x1a .chaoslab.v1.ListDevicesResponse\x12E\n" +
-	"\x0eReadAttributes\x12\x18.chaoslab.v1.ReadRequest\x1a\x19.chaoslab.v1.ReadResponse\x12G\n" +
+	"\x12EVENT_TYPE_ARCHIVE\x10\x022\xc4\x05\n" +
+	"\rDeviceService\x12U\n" +
+	"\vListDevices\x12\x1f.chaoslab.v1.ListDevicesRequest\x1a .chaoslab.v1.ListDevicesResponse\"\x03\x90\x02\x01\x12J\n" +
+	"\x0eReadAttributes\x12\x18.chaoslab.v1.ReadRequest\x1a\x19.chaoslab.v1.ReadResponse\"\x03\x90\x02\x01\x12G\n" +
 	"\x0eWriteAttribute\x12\x19.chaoslab.v1.WriteRequest\x1a\x1a.chaoslab.v1.WriteResponse\x12G\n" +
 	"\n" +
-	"RunCommand\x12\x1b.chaoslab.v1.CommandRequest\x1a\x1c.chaoslab.v1.CommandResponse\x12J\n" +
-	"\tGetConfig\x12\x1d.chaoslab.v1.GetConfigRequest\x1a\x1e.chaoslab.v1.GetConfigResponse\x12J\n" +
-	"\tSetConfig\x12\x1d.chaoslab.v1.SetConfigRequest\x1a\x1e.chaoslab.v1.SetConfigResponse\x12A\n" +
-	"\bGetState\x12\x19.chaoslab.v1.StateRequest\x1a\x1a.chaoslab.v1.StateResponse\x12E\n" +
-	"\tSubscribe\x12\x1d.chaoslab.v1.SubscribeRequest\x1a\x17.chaoslab.v1.EventBatch0\x01\x12M\n" +
+	"RunCommand\x12\x1b.chaoslab.v1.CommandRequest\x1a\x1c.chaoslab.v1.CommandResponse\x12O\n" +
+	"\tGetConfig\x12\x1d.chaoslab.v1.GetConfigRequest\x1a\x1e.chaoslab.v1.GetConfigResponse\"\x03\x90\x02\x01\x12J\n" +
+	"\tSetConfig\x12\x1d.chaoslab.v1.SetConfigRequest\x1a\x1e.chaoslab.v1.SetConfigResponse\x12F\n" +
+	"\bGetState\x12\x19.chaoslab.v1.StateRequest\x1a\x1a.chaoslab.v1.StateResponse\"\x03\x90\x02\x01\x12E\n" +
+	"\tSubscribe\x12\x1d.chaoslab.v1.SubscribeRequest\x1a\x17.chaoslab.v1.EventBatch0\x01\x12R\n" +
 	"\n" +
-	"ServerInfo\x12\x1e.chaoslab.v1.ServerInfoRequest\x1a\x1f.chaoslab.v1.ServerInfoResponseB-Z+chaoslab/internal/api/chaoslabv1;chaoslabv1b\x06proto3"
+	"ServerInfo\x12\x1e.chaoslab.v1.ServerInfoRequest\x1a\x1f.chaoslab.v1.ServerInfoResponse\"\x03\x90\x02\x01B-Z+chaoslab/internal/api/chaoslabv1;chaoslabv1b\x06proto3"
 
 var (
 	file_chaoslab_v1_device_proto_rawDescOnce sync.Once

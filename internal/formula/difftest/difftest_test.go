@@ -17,6 +17,8 @@ var (
 	showN    = flag.Int("diffs", 3, "number of example diffs shown per feature area")
 	areaOnly = flag.String("area", "", "only run cases whose area starts with this prefix")
 	idOnly   = flag.String("id", "", "only run the case with this id (prints its outcome)")
+	skipIDs  = flag.String("skip", "", "comma-separated case ids not to run (e.g. one that crashes the process)")
+	skipSrc  = flag.String("skipsrc", "", "regexp: cases whose source matches are not run")
 )
 
 func TestMain(m *testing.M) {
@@ -101,11 +103,22 @@ func runFile(t *testing.T, name string) {
 }
 
 func filterCases(all []Case) []Case {
-	if *areaOnly == "" && *idOnly == "" {
+	if *areaOnly == "" && *idOnly == "" && *skipIDs == "" && *skipSrc == "" {
 		return all
+	}
+	var skipRe *regexp.Regexp
+	if *skipSrc != "" {
+		skipRe = regexp.MustCompile(*skipSrc)
+	}
+	skip := map[string]bool{}
+	for _, id := range strings.Split(*skipIDs, ",") {
+		skip[strings.TrimSpace(id)] = true
 	}
 	var out []Case
 	for _, c := range all {
+		if skip[c.ID] || (skipRe != nil && skipRe.MatchString(c.Src)) {
+			continue
+		}
 		if *idOnly != "" && c.ID != *idOnly {
 			continue
 		}

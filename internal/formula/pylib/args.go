@@ -67,9 +67,12 @@ type params struct {
 	npos  int      // positional-capable parameters
 	nreq  int      // required parameters
 	kwOK  bool     // keywords accepted for positional-capable parameters
+	noPos bool     // "missing required argument 'x'" without "(pos N)"
 }
 
 func (p *params) bind(args []value, kw []keyword, out []value) error {
+	// CPython's argument parser reports, in this order: too many
+	// arguments, a missing required one, an unexpected or duplicate keyword.
 	if len(args) > p.npos {
 		if p.npos == p.nreq {
 			if p.npos == 1 {
@@ -79,8 +82,13 @@ func (p *params) bind(args []value, kw []keyword, out []value) error {
 		}
 		return pyval.Errorf("TypeError", "%s() takes at most %d arguments (%d given)", p.fn, p.npos, len(args))
 	}
+	if p.kwOK && len(p.names) == p.npos && len(args)+len(kw) > p.npos {
+		return pyval.Errorf("TypeError", "%s() takes at most %d arguments (%d given)", p.fn, p.npos, len(args)+len(kw))
+	}
 	copy(out, args)
-	for _, k := range kw {
+	var bad *keyword
+	for ki := range kw {
+		k := &kw[ki]
 		i := -1
 		for j, n := range p.names {
 			if n == k.Name {
@@ -88,21 +96,32 @@ func (p *params) bind(args []value, kw []keyword, out []value) error {
 				break
 			}
 		}
-		if i < 0 || (!p.kwOK && i < p.npos) {
-			if len(p.names) == p.npos && !p.kwOK {
-				return pyval.Errorf("TypeError", "%s() takes no keyword arguments", p.fn)
+		if i < 0 || (!p.kwOK && i < p.npos) || !out[i].IsUndefined() {
+			if bad == nil {
+				bad = k
 			}
-			return pyval.Errorf("TypeError", "'%s' is an invalid keyword argument for %s()", k.Name, p.fn)
-		}
-		if !out[i].IsUndefined() {
-			return pyval.Errorf("TypeError", "argument for %s() given by name ('%s') and position (%d)", p.fn, k.Name, i+1)
+			continue
 		}
 		out[i] = k.Value
 	}
 	for i := 0; i < p.nreq; i++ {
 		if out[i].IsUndefined() {
+			if p.noPos {
+				return pyval.Errorf("TypeError", "%s() missing required argument '%s'", p.fn, p.names[i])
+			}
 			return pyval.Errorf("TypeError", "%s() missing required argument '%s' (pos %d)", p.fn, p.names[i], i+1)
 		}
+	}
+	if bad != nil {
+		for j, n := range p.names {
+			if n == bad.Name && j < len(args) && (p.kwOK || j >= p.npos) {
+				return pyval.Errorf("TypeError", "argument for %s() given by name ('%s') and position (%d)", p.fn, bad.Name, j+1)
+			}
+		}
+		if len(p.names) == p.npos && !p.kwOK {
+			return pyval.Errorf("TypeError", "%s() takes no keyword arguments", p.fn)
+		}
+		return pyval.Errorf("TypeError", "'%s' is an invalid keyword argument for %s()", bad.Name, p.fn)
 	}
 	return nil
 }
@@ -274,9 +293,6 @@ func checkIterable(x value) error {
 	}
 	return nil
 }
-
-// str returns the payload of a str value.
-func strOf(v value) string { return v.String() }
 
 // newList builds a list value after checking its size.
 func newList(ctx *context, items []value) (value, error) {

@@ -186,11 +186,14 @@ func bDivmod(ctx *context, a, b value) (value, error) {
 }
 
 func bFormat(ctx *context, args []value, kw []keyword) (value, error) {
-	var a [2]value
-	p := params{fn: "format", names: []string{"value", "format_spec"}, npos: 2, nreq: 1}
-	if err := p.bind(args, kw, a[:]); err != nil {
+	if err := noKw("format", kw); err != nil {
 		return value{}, err
 	}
+	if err := arity("format", args, 1, 2); err != nil {
+		return value{}, err
+	}
+	var a [2]value
+	copy(a[:], args)
 	spec := ""
 	if !a[1].IsUndefined() {
 		if a[1].K != pyval.StrKind {

@@ -1,3 +1,5 @@
+//go:build !nointegration
+
 package pylib_test
 
 import (

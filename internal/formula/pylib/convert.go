@@ -2,6 +2,7 @@ package pylib
 
 import (
 	"errors"
+	"math"
 	"strconv"
 	"strings"
 	"unicode"
@@ -197,4 +198,48 @@ func charEscape(r rune) string {
 		return "\\u" + hex2(uint64(r), 4)
 	}
 	return "\\U" + hex2(uint64(r), 8)
+}
+
+// parseHexFloat parses float.fromhex text: [sign] ['0x'] hex digits
+// ['.' hex digits] ['p' [sign] decimal], or inf/infinity/nan.
+func parseHexFloat(s string) (float64, bool) {
+	s = strings.TrimFunc(s, isPySpace)
+	sign := ""
+	body := s
+	if body != "" && (body[0] == '+' || body[0] == '-') {
+		sign, body = body[:1], body[1:]
+	}
+	switch strings.ToLower(body) {
+	case "inf", "infinity":
+		f, _ := strconv.ParseFloat(sign+"inf", 64)
+		return f, true
+	case "nan":
+		return math.NaN(), true
+	}
+	low := strings.ToLower(body)
+	low = strings.TrimPrefix(low, "0x")
+	mant, exp := low, "0"
+	if i := strings.IndexByte(low, 'p'); i >= 0 {
+		mant, exp = low[:i], low[i+1:]
+	}
+	if mant == "" || mant == "." || strings.Count(mant, ".") > 1 {
+		return 0, false
+	}
+	for _, c := range mant {
+		if !(c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return 0, false
+		}
+	}
+	if _, err := strconv.Atoi(exp); err != nil || strings.ContainsAny(exp, "_ ") {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(sign+"0x"+mant+"p"+exp, 64)
+	if err != nil {
+		var ne *strconv.NumError
+		if errors.As(err, &ne) && ne.Err == strconv.ErrRange && !math.IsInf(f, 0) {
+			return f, true
+		}
+		return 0, false
+	}
+	return f, true
 }

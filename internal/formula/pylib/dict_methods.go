@@ -189,7 +189,8 @@ func (v *DictView) GetAttr(ctx *pyval.Context, name string) (value, error) {
 
 // Repr is "dict_keys([1, 2])".
 func (v *DictView) Repr() string {
-	ctx := &pyval.Context{}
+	// Object.Repr has no context: use a fresh one with the default budget.
+	ctx := &pyval.Context{Steps: pyval.DefaultSteps}
 	var b strings.Builder
 	b.WriteString(v.TypeName())
 	b.WriteString("([")

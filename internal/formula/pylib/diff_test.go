@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"chaoslab/internal/formula/pyval"
@@ -28,8 +29,10 @@ var knownDiff = map[string]string{
 	"lgamma(0.5)":          "CPython has its own Lanczos lgamma; Go's math.Lgamma differs by a few ulps",
 }
 
-// ulpGroups are the groups whose float results come from Go's math
-// package, which may differ from the C library in the last bit.
+// ulpGroups are the groups whose float results come from elementary
+// functions: pylib's are correctly rounded, the C library's nearly always
+// are, so a last-bit difference is possible (cbrt, gamma: different
+// algorithms).
 var ulpGroups = map[string]bool{"math": true, "signals": true}
 
 func testNamespace(signals bool) map[string]pyval.Value {
@@ -94,8 +97,9 @@ func nearZero(a, b string) bool {
 }
 
 // closeRel reports whether two float reprs agree to a relative 1e-13: the
-// random distributions built on log/cos/sin/exp inherit Go-vs-libm
-// last-bit differences, amplified by cancellation.
+// random distributions built on log/cos/sin/exp/pow inherit the C
+// library's rare non-correctly-rounded results (about 1 draw in 400
+// differs in the last bits), amplified by cancellation.
 func closeRel(a, b string) bool {
 	x, err1 := strconv.ParseFloat(a, 64)
 	y, err2 := strconv.ParseFloat(b, 64)
@@ -203,6 +207,12 @@ func TestRandomSequences(t *testing.T) {
 	for k, v := range RandomNames() {
 		ns[k] = v
 	}
+	var inexact atomic.Int64
+	defer func() {
+		if n := inexact.Load(); n > 0 {
+			t.Logf("%d float draws differ from CPython in the last bits (libm rounding)", n)
+		}
+	}()
 	for _, c := range cases {
 		c := c
 		t.Run(c.Seed.String()+"/"+c.Expr, func(t *testing.T) {
@@ -224,8 +234,11 @@ func TestRandomSequences(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					if got != want && !closeRel(got, want) {
-						t.Fatalf("draw %d: want %s got %s", j, want, got)
+					if got != want {
+						if !closeRel(got, want) {
+							t.Fatalf("draw %d: want %s got %s", j, want, got)
+						}
+						inexact.Add(1)
 					}
 				}
 			}

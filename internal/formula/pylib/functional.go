@@ -21,7 +21,7 @@ func lazyOrList(ctx *context, name string, next nextFn) (value, error) {
 
 func bEnumerate(ctx *context, args []value, kw []keyword) (value, error) {
 	var a [2]value
-	p := params{fn: "enumerate", names: []string{"iterable", "start"}, npos: 2, nreq: 1, kwOK: true}
+	p := params{fn: "enumerate", names: []string{"iterable", "start"}, npos: 2, nreq: 1, kwOK: true, noPos: true}
 	if err := p.bind(args, kw, a[:]); err != nil {
 		return value{}, err
 	}
@@ -207,7 +207,10 @@ func bZip(ctx *context, args []value, kw []keyword) (value, error) {
 	strict := false
 	for _, k := range kw {
 		if k.Name != "strict" || ctx.Py2 {
-			return value{}, typeErr("zip() got an unexpected keyword argument '%s'", k.Name)
+			if ctx.Py2 {
+				return value{}, typeErr("zip() does not take keyword arguments")
+			}
+			return value{}, typeErr("'%s' is an invalid keyword argument for zip()", k.Name)
 		}
 		strict = pyval.Truth(k.Value)
 	}

@@ -35,3 +35,44 @@ func FuzzStrFormat(f *testing.F) {
 		_, _ = pyval.Call(ctx, fm, []pyval.Value{dv}, nil)
 	})
 }
+
+// FuzzStrMethods runs int(), float(), float.fromhex and the common str
+// methods on random text: errors must be Python exceptions, never panics.
+func FuzzStrMethods(f *testing.F) {
+	for _, s := range []string{"12", " -0x1f ", "1_000", "1e400", "nan", "ΣΑΣ", "a b\tc", "0x1.8p1", "{0}", "١٢"} {
+		f.Add(s, "b", int64(3))
+	}
+	b := Builtins(false)
+	f.Fuzz(func(t *testing.T, s, sep string, n int64) {
+		ctx := &pyval.Context{Steps: 100000, MaxSize: 100000}
+		check := func(_ pyval.Value, err error) {
+			if err != nil {
+				if _, ok := err.(*pyval.Exception); !ok {
+					t.Fatalf("non-Python error %T: %v", err, err)
+				}
+			}
+		}
+		str, sepv, nv := pyval.Str(s), pyval.Str(sep), pyval.Int(n%1000)
+		check(pyval.Call(ctx, b["int"], []pyval.Value{str}, nil))
+		check(pyval.Call(ctx, b["int"], []pyval.Value{str, pyval.Int(0)}, nil))
+		check(pyval.Call(ctx, b["float"], []pyval.Value{str}, nil))
+		for _, m := range []struct {
+			name string
+			args []pyval.Value
+		}{
+			{"split", nil}, {"split", []pyval.Value{sepv}}, {"rsplit", []pyval.Value{sepv, nv}},
+			{"strip", []pyval.Value{sepv}}, {"find", []pyval.Value{sepv, nv}}, {"count", []pyval.Value{sepv, nv, nv}},
+			{"replace", []pyval.Value{sepv, str, nv}}, {"center", []pyval.Value{nv, pyval.Str("*")}},
+			{"upper", nil}, {"lower", nil}, {"title", nil}, {"casefold", nil}, {"swapcase", nil},
+			{"splitlines", nil}, {"expandtabs", []pyval.Value{nv}}, {"zfill", []pyval.Value{nv}},
+			{"partition", []pyval.Value{sepv}}, {"startswith", []pyval.Value{sepv, nv}}, {"isidentifier", nil},
+			{"encode", []pyval.Value{sepv}}, {"format_map", []pyval.Value{pyval.None}},
+		} {
+			meth, err := pyval.GetAttr(ctx, str, m.name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			check(pyval.Call(ctx, meth, m.args, nil))
+		}
+	})
+}

@@ -34,20 +34,20 @@ func mathFuncs() map[string]value {
 	one := func(name string, f func(float64) float64, canOverflow bool) {
 		m[name] = math1(name, f, canOverflow)
 	}
-	one("sin", math.Sin, false)
-	one("cos", math.Cos, false)
-	one("tan", math.Tan, false)
-	one("asin", math.Asin, false)
-	one("acos", math.Acos, false)
-	one("atan", math.Atan, false)
-	one("sinh", math.Sinh, true)
-	one("cosh", math.Cosh, true)
-	one("tanh", math.Tanh, false)
-	one("asinh", math.Asinh, false)
-	one("acosh", math.Acosh, false)
-	one("atanh", math.Atanh, false)
-	one("exp", math.Exp, true)
-	one("exp2", math.Exp2, true)
+	one("sin", crSin, false)
+	one("cos", crCos, false)
+	one("tan", crTan, false)
+	one("asin", crAsin, false)
+	one("acos", crAcos, false)
+	one("atan", crAtan, false)
+	one("sinh", libmSinh, true)
+	one("cosh", libmCosh, true)
+	one("tanh", libmTanh, false)
+	one("asinh", libmAsinh, false)
+	one("acosh", libmAcosh, false)
+	one("atanh", libmAtanh, false)
+	one("exp", crExp, true)
+	one("exp2", crExp2, true)
 	one("expm1", math.Expm1, true)
 	one("log1p", math.Log1p, false)
 	one("sqrt", math.Sqrt, false)
@@ -58,8 +58,8 @@ func mathFuncs() map[string]value {
 	one("gamma", mGamma, true)
 	one("lgamma", mLgamma, true)
 	m["log"] = mathFn("log", mLog)
-	m["log2"] = math1Int("log2", math.Log2)
-	m["log10"] = math1Int("log10", math.Log10)
+	m["log2"] = math1Int("log2", crLog2)
+	m["log10"] = math1Int("log10", libmLog10)
 	m["floor"] = math1Any("floor", func(ctx *context, a value) (value, error) { return floorCeil(a, math.Floor) })
 	m["ceil"] = math1Any("ceil", func(ctx *context, a value) (value, error) { return floorCeil(a, math.Ceil) })
 	m["trunc"] = math1Any("trunc", func(ctx *context, a value) (value, error) { return floorCeil(a, math.Trunc) })
@@ -103,7 +103,7 @@ func mathFuncs() map[string]value {
 		ip, fp := math.Modf(x)
 		return pyval.NewTuple([]value{pyval.Float(fp), pyval.Float(ip)}), nil
 	})
-	m["atan2"] = math2("atan2", func(y, x float64) (float64, error) { return math.Atan2(y, x), nil })
+	m["atan2"] = math2("atan2", func(y, x float64) (float64, error) { return crAtan2(y, x), nil })
 	m["copysign"] = math2("copysign", func(x, y float64) (float64, error) { return math.Copysign(x, y), nil })
 	m["fmod"] = math2("fmod", mFmod)
 	m["remainder"] = math2("remainder", mRemainder)
@@ -214,14 +214,14 @@ func mLog(ctx *context, args []value, kw []keyword) (value, error) {
 	if len(args) < 1 || len(args) > 2 {
 		return value{}, typeErr("math.log requires 1 to 2 arguments")
 	}
-	num, err := logHelper(args[0], math.Log)
+	num, err := logHelper(args[0], crLog)
 	if err != nil {
 		return value{}, err
 	}
 	if len(args) == 1 {
 		return num, nil
 	}
-	den, err := logHelper(args[1], math.Log)
+	den, err := logHelper(args[1], crLog)
 	if err != nil {
 		return value{}, err
 	}
@@ -309,6 +309,12 @@ func mPow(x, y float64) (float64, error) {
 	}
 	if x < 0 && y != math.Trunc(y) {
 		return 0, errDomain
+	}
+	if r, ok := crPow(math.Abs(x), y); ok {
+		if x < 0 && math.Mod(y, 2) != 0 {
+			r = -r // odd integer power of a negative base
+		}
+		return r, nil
 	}
 	r := math.Pow(x, y)
 	if math.IsInf(r, 0) {
@@ -404,9 +410,6 @@ func mHypot(ctx *context, args []value, kw []keyword) (value, error) {
 			return value{}, err
 		}
 		vs[i] = x
-	}
-	if len(vs) == 2 {
-		return pyval.Float(exactNorm(vs)), nil
 	}
 	return pyval.Float(exactNorm(vs)), nil
 }

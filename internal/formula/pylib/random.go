@@ -29,6 +29,7 @@ func randomFuncs() map[string]value {
 		"randrange":       builtin("randrange", rRandrange),
 		"randint":         builtin2("randint", rRandint),
 		"choice":          builtin1("choice", rChoice),
+		"choices":         builtin("choices", rChoices),
 		"shuffle":         builtin1("shuffle", rShuffle),
 		"sample":          builtin("sample", rSample),
 		"uniform":         builtin2("uniform", rUniform),
@@ -364,7 +365,7 @@ func rSample(ctx *context, args []value, kw []keyword) (value, error) {
 	result := make([]value, k)
 	setsize := 21
 	if k > 5 {
-		setsize += int(math.Pow(4, math.Ceil(math.Log(float64(k*3))/math.Log(4))))
+		setsize += int(libmPow(4, math.Ceil(crLogAny(float64(k*3))/crLogAny(4))))
 	}
 	if n <= setsize {
 		pool, err := collect(ctx, pop)
@@ -522,16 +523,16 @@ func rGauss(ctx *context, args []value, kw []keyword) (value, error) {
 	}
 	if !ok {
 		x2pi := r.Random() * (2 * math.Pi)
-		g2rad := math.Sqrt(-2.0 * math.Log(1.0-r.Random()))
-		z = math.Cos(x2pi) * g2rad
+		g2rad := math.Sqrt(-2.0 * crLogAny(1.0-r.Random()))
+		z = crCos(x2pi) * g2rad
 		if cached {
-			gs.SetGaussNext(math.Sin(x2pi)*g2rad, true)
+			gs.SetGaussNext(crSin(x2pi)*g2rad, true)
 		}
 	}
 	return pyval.Float(mu + z*sigma), nil
 }
 
-var nvMagic = 4 * math.Exp(-0.5) / math.Sqrt(2.0)
+var nvMagic = 4 * crExp(-0.5) / math.Sqrt(2.0)
 
 func normalvariate(r pyval.Rand, mu, sigma float64) float64 {
 	var z float64
@@ -540,7 +541,7 @@ func normalvariate(r pyval.Rand, mu, sigma float64) float64 {
 		u2 := 1.0 - r.Random()
 		z = nvMagic * (u1 - 0.5) / u2
 		zz := z * z / 4.0
-		if zz <= -math.Log(u2) {
+		if zz <= -crLogAny(u2) {
 			break
 		}
 	}
@@ -568,7 +569,7 @@ func rLognormvariate(ctx *context, a, b value) (value, error) {
 	if err != nil {
 		return value{}, err
 	}
-	return pyval.Float(math.Exp(normalvariate(r, f[0], f[1]))), nil
+	return pyval.Float(crExp(normalvariate(r, f[0], f[1]))), nil
 }
 
 func rExpovariate(ctx *context, a value) (value, error) {
@@ -583,7 +584,7 @@ func rExpovariate(ctx *context, a value) (value, error) {
 	if f[0] == 0 {
 		return value{}, pyval.Errorf("ZeroDivisionError", "float division by zero")
 	}
-	return pyval.Float(-math.Log(1.0-r.Random()) / f[0]), nil
+	return pyval.Float(-crLogAny(1.0-r.Random()) / f[0]), nil
 }
 
 func rParetovariate(ctx *context, a value) (value, error) {
@@ -599,7 +600,7 @@ func rParetovariate(ctx *context, a value) (value, error) {
 		return value{}, pyval.Errorf("ZeroDivisionError", "float division by zero")
 	}
 	u := 1.0 - r.Random()
-	return pyval.Float(math.Pow(u, -1.0/f[0])), nil
+	return pyval.Float(libmPow(u, -1.0/f[0])), nil
 }
 
 func rWeibullvariate(ctx *context, a, b value) (value, error) {
@@ -615,12 +616,12 @@ func rWeibullvariate(ctx *context, a, b value) (value, error) {
 		return value{}, pyval.Errorf("ZeroDivisionError", "float division by zero")
 	}
 	u := 1.0 - r.Random()
-	return pyval.Float(f[0] * math.Pow(-math.Log(u), 1.0/f[1])), nil
+	return pyval.Float(f[0] * libmPow(-crLogAny(u), 1.0/f[1])), nil
 }
 
 var (
-	log4         = math.Log(4.0)
-	sgMagicConst = 1.0 + math.Log(4.5)
+	log4         = crLogAny(4.0)
+	sgMagicConst = 1.0 + crLogAny(4.5)
 )
 
 func gammavariate(ctx *context, r pyval.Rand, alpha, beta float64) (float64, error) {
@@ -640,17 +641,17 @@ func gammavariate(ctx *context, r pyval.Rand, alpha, beta float64) (float64, err
 				continue
 			}
 			u2 := 1.0 - r.Random()
-			v := math.Log(u1/(1.0-u1)) / ainv
-			x := alpha * math.Exp(v)
+			v := crLogAny(u1/(1.0-u1)) / ainv
+			x := alpha * crExp(v)
 			z := u1 * u1 * u2
 			rr := bbb + ccc*v - x
-			if rr+sgMagicConst-4.5*z >= 0.0 || rr >= math.Log(z) {
+			if rr+sgMagicConst-4.5*z >= 0.0 || rr >= crLogAny(z) {
 				return x * beta, nil
 			}
 		}
 	}
 	if alpha == 1.0 {
-		return -math.Log(1.0-r.Random()) * beta, nil
+		return -crLogAny(1.0-r.Random()) * beta, nil
 	}
 	var x float64
 	for {
@@ -661,16 +662,16 @@ func gammavariate(ctx *context, r pyval.Rand, alpha, beta float64) (float64, err
 		b := (math.E + alpha) / math.E
 		p := b * u
 		if p <= 1.0 {
-			x = math.Pow(p, 1.0/alpha)
+			x = libmPow(p, 1.0/alpha)
 		} else {
-			x = -math.Log((b - p) / alpha)
+			x = -crLogAny((b - p) / alpha)
 		}
 		u1 := r.Random()
 		if p > 1.0 {
-			if u1 <= math.Pow(x, alpha-1.0) {
+			if u1 <= libmPow(x, alpha-1.0) {
 				break
 			}
-		} else if u1 <= math.Exp(-x) {
+		} else if u1 <= crExp(-x) {
 			break
 		}
 	}
@@ -737,10 +738,10 @@ func rVonmisesvariate(ctx *context, a, b value) (value, error) {
 			return value{}, err
 		}
 		u1 := r.Random()
-		z = math.Cos(math.Pi * u1)
+		z = crCos(math.Pi * u1)
 		d := z / (rr + z)
 		u2 := r.Random()
-		if u2 < 1.0-d*d || u2 <= (1.0-d)*math.Exp(d) {
+		if u2 < 1.0-d*d || u2 <= (1.0-d)*crExp(d) {
 			break
 		}
 	}
@@ -749,9 +750,9 @@ func rVonmisesvariate(ctx *context, a, b value) (value, error) {
 	u3 := r.Random()
 	var theta float64
 	if u3 > 0.5 {
-		theta = pyMod(mu+math.Acos(ff), 2*math.Pi)
+		theta = pyMod(mu+crAcos(ff), 2*math.Pi)
 	} else {
-		theta = pyMod(mu-math.Acos(ff), 2*math.Pi)
+		theta = pyMod(mu-crAcos(ff), 2*math.Pi)
 	}
 	return pyval.Float(theta), nil
 }

@@ -22,8 +22,8 @@ type Clock interface {
 // Signals.py does.
 func SignalNames() map[string]value {
 	return map[string]value{
-		"sin":      signalTrig("sin", math.Sin),
-		"cos":      signalTrig("cos", math.Cos),
+		"sin":      signalTrig("sin", crSin),
+		"cos":      signalTrig("cos", crCos),
 		"square":   builtin("square", sSquare),
 		"triangle": builtin("triangle", sTriangle),
 		"ramp":     builtin("ramp", sRamp),
@@ -244,7 +244,7 @@ func ripple(ctx *context, v, ampV, relV, tV, periodV value) (value, error) {
 			amp = 1e-12
 		}
 	}
-	s := math.Sin(twoPi * (t / period))
+	s := crSin(twoPi * (t / period))
 	if math.IsNaN(s) {
 		return v, nil
 	}

@@ -14,12 +14,12 @@ import (
 
 func installStr() {
 	S := pyval.StrKind
-	reg(S, "upper", strMap("upper", strings.ToUpper))
-	reg(S, "lower", strMap("lower", strings.ToLower))
-	reg(S, "casefold", strMap("casefold", casefold))
-	reg(S, "swapcase", strMap("swapcase", swapcase))
-	reg(S, "title", strMap("title", title))
-	reg(S, "capitalize", strMap("capitalize", capitalize))
+	reg(S, "upper", strMap("upper", pyUpper))
+	reg(S, "lower", strMap("lower", pyLower))
+	reg(S, "casefold", strMap("casefold", pyCasefold))
+	reg(S, "swapcase", strMap("swapcase", pySwapcase))
+	reg(S, "title", strMap("title", pyTitle))
+	reg(S, "capitalize", strMap("capitalize", pyCapitalize))
 	reg(S, "strip", stripMethod("strip", true, true))
 	reg(S, "lstrip", stripMethod("lstrip", true, false))
 	reg(S, "rstrip", stripMethod("rstrip", false, true))
@@ -103,48 +103,8 @@ func strMap(name string, f func(string) string) method {
 	}
 }
 
-func casefold(s string) string {
-	s = strings.ToLower(s)
-	return strings.ReplaceAll(s, "ß", "ss")
-}
-
-func swapcase(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case unicode.IsUpper(r):
-			return unicode.ToLower(r)
-		case unicode.IsLower(r):
-			return unicode.ToUpper(r)
-		}
-		return r
-	}, s)
-}
-
 // isCased reports whether r is a cased letter (Lu, Ll, Lt).
 func isCased(r rune) bool { return unicode.IsUpper(r) || unicode.IsLower(r) || unicode.IsTitle(r) }
-
-func title(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	prevCased := false
-	for _, r := range s {
-		if prevCased {
-			b.WriteRune(unicode.ToLower(r))
-		} else {
-			b.WriteRune(unicode.ToTitle(r))
-		}
-		prevCased = isCased(r)
-	}
-	return b.String()
-}
-
-func capitalize(s string) string {
-	if s == "" {
-		return s
-	}
-	r, n := utf8.DecodeRuneInString(s)
-	return string(unicode.ToTitle(r)) + strings.ToLower(s[n:])
-}
 
 // strArg requires a str argument for method name.
 func strArg(name string, v value, pos int) (string, error) {
@@ -1122,36 +1082,19 @@ func sIsidentifier(ctx *context, self value, args []value, kw []keyword) (value,
 
 func isDecimal(r rune) bool { return unicode.Is(unicode.Nd, r) }
 
-// isDigitRune approximates Numeric_Type=Digit|Decimal: decimal digits plus
-// superscripts, subscripts and circled digits.
+// isDigitRune is str.isdigit for one code point (Numeric_Type Digit or
+// Decimal, from python3's Unicode data).
 func isDigitRune(r rune) bool {
-	if isDecimal(r) {
-		return true
+	if r < 0x80 {
+		return r >= '0' && r <= '9'
 	}
-	switch {
-	case r == 0xb2 || r == 0xb3 || r == 0xb9:
-		return true
-	case r >= 0x2070 && r <= 0x2079 && r != 0x2071 && r != 0x2072 && r != 0x2073:
-		return true
-	case r >= 0x2080 && r <= 0x2089:
-		return true
-	case r >= 0x2460 && r <= 0x2468, r >= 0x2474 && r <= 0x247c, r >= 0x2488 && r <= 0x2490:
-		return true
-	case r == 0x24ea, r >= 0x24f5 && r <= 0x24fd, r == 0x24ff, r >= 0x2776 && r <= 0x277e,
-		r >= 0x2780 && r <= 0x2788, r >= 0x278a && r <= 0x2792:
-		return true
-	}
-	return false
+	return unicode.Is(pyDigitTable, r)
 }
 
-// isNumericRune approximates Numeric_Type in {Digit, Decimal, Numeric}.
+// isNumericRune is str.isnumeric for one code point.
 func isNumericRune(r rune) bool {
-	if unicode.IsNumber(r) {
-		return true
+	if r < 0x80 {
+		return r >= '0' && r <= '9'
 	}
-	switch r {
-	case '〇', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '百', '千', '万', '億', '兆', '零':
-		return true
-	}
-	return false
+	return unicode.Is(pyNumericTable, r)
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/big"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"chaoslab/internal/formula/pyval"
@@ -131,9 +132,20 @@ func bIssubclass(ctx *context, x, t value) (value, error) {
 	return pyval.False, nil
 }
 
+// sharedTypes caches the type objects type(x) returns, per mode.
+var (
+	sharedTypesOnce [2]sync.Once
+	sharedTypes     [2]map[string]value
+)
+
 // typeByName returns the type object for a class name (type(x)).
 func typeByName(ctx *context, name string) value {
-	if t, ok := typeObjects(ctx.Py2)[name]; ok {
+	mode := 0
+	if ctx.Py2 {
+		mode = 1
+	}
+	sharedTypesOnce[mode].Do(func() { sharedTypes[mode] = typeObjects(mode == 1) })
+	if t, ok := sharedTypes[mode][name]; ok {
 		return t
 	}
 	return typeObj(name, func(ctx *context, args []value, kw []keyword) (value, error) {
@@ -178,9 +190,6 @@ func tStr(ctx *context, args []value, kw []keyword) (value, error) {
 		return value{}, err
 	}
 	if a[0].IsUndefined() {
-		if !a[1].IsUndefined() || !a[2].IsUndefined() {
-			return pyval.Str(""), nil
-		}
 		return pyval.Str(""), nil
 	}
 	if !a[1].IsUndefined() || !a[2].IsUndefined() {

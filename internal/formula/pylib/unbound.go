@@ -22,8 +22,79 @@ var classKinds = map[string]pyval.Kind{
 
 // classMethods are called on the class itself, not an instance.
 var classMethods = map[string]map[string]method{
-	"dict": {"fromkeys": dFromkeys},
-	"int":  {"from_bytes": iFromBytes},
+	"dict":  {"fromkeys": dFromkeys},
+	"int":   {"from_bytes": iFromBytes},
+	"str":   {"maketrans": sMaketrans},
+	"float": {"fromhex": fFromhex},
+}
+
+// sMaketrans is str.maketrans(x[, y[, z]]).
+func sMaketrans(ctx *context, _ value, args []value, kw []keyword) (value, error) {
+	if err := noKw("maketrans", kw); err != nil {
+		return value{}, err
+	}
+	if len(args) < 1 || len(args) > 3 {
+		return value{}, arity("maketrans", args, 1, 3)
+	}
+	d, dv := pyval.NewDict()
+	if len(args) == 1 {
+		if args[0].K != pyval.DictKind {
+			return value{}, typeErr("if you give only one argument to maketrans it must be a dict")
+		}
+		err := args[0].O.(*pyval.Dict).Items(func(k, v value) error {
+			if k.K == pyval.StrKind {
+				rs := []rune(k.String())
+				if len(rs) != 1 {
+					return valueErr("string keys in translate table must be of length 1")
+				}
+				k = pyval.Int(int64(rs[0]))
+			} else if !isInt(k) {
+				return typeErr("keys in translate table must be strings or integers")
+			}
+			return d.Set(ctx, k, v)
+		})
+		return dv, err
+	}
+	if args[0].K != pyval.StrKind || args[1].K != pyval.StrKind {
+		return value{}, typeErr("maketrans() argument must be str, not %s", pyval.TypeName(args[0]))
+	}
+	xs, ys := []rune(args[0].String()), []rune(args[1].String())
+	if len(xs) != len(ys) {
+		return value{}, valueErr("the first two maketrans arguments must have equal length")
+	}
+	for i := range xs {
+		if err := d.Set(ctx, pyval.Int(int64(xs[i])), pyval.Int(int64(ys[i]))); err != nil {
+			return value{}, err
+		}
+	}
+	if len(args) == 3 {
+		if args[2].K != pyval.StrKind {
+			return value{}, typeErr("maketrans() argument 3 must be str, not %s", pyval.TypeName(args[2]))
+		}
+		for _, r := range args[2].String() {
+			if err := d.Set(ctx, pyval.Int(int64(r)), pyval.None); err != nil {
+				return value{}, err
+			}
+		}
+	}
+	return dv, nil
+}
+
+// fFromhex is float.fromhex(s).
+func fFromhex(ctx *context, _ value, args []value, kw []keyword) (value, error) {
+	if err := noKw("fromhex", kw); err != nil {
+		return value{}, err
+	}
+	if len(args) != 1 {
+		return value{}, arity("fromhex", args, 1, 1)
+	}
+	if args[0].K != pyval.StrKind {
+		return value{}, typeErr("must be str, not %s", pyval.TypeName(args[0]))
+	}
+	if f, ok := parseHexFloat(args[0].String()); ok {
+		return pyval.Float(f), nil
+	}
+	return value{}, valueErr("invalid hexadecimal floating-point string")
 }
 
 func installUnbound() {

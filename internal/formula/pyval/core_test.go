@@ -140,7 +140,7 @@ func TestPy2Mode(t *testing.T) {
 		{str(Float(12345678901.0)), "'12345678901.0'"},
 		{str(Float(1234567890123.0)), "'1.23456789012e+12'"},
 		{show2(set12v, nil), "set([1, 2])"},
-		{show2(emptySet, nil), "set()"},
+		{show2(emptySet, nil), "set([])"},
 		{TypeNameCtx(ctx, two70), "long"},
 		{show2(GetItem(ctx, Int(1), Int(0))), "TypeError: 'int' object has no attribute '__getitem__'"},
 		{show2(GetItem(ctx, NewList(nil), Int(0))), "IndexError: list index out of range"},

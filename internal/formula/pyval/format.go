@@ -41,6 +41,14 @@ func FormatValue(ctx *Context, v Value, spec string) (string, error) {
 		}
 		fallthrough
 	default:
+		if ctx.py2() {
+			// Python 2's object.__format__ formats str(self) with the spec.
+			s, err := ToStr(ctx, v)
+			if err != nil {
+				return "", err
+			}
+			return FormatValue(ctx, Str(s), spec)
+		}
 		return "", typeError("unsupported format string passed to " + typeName(ctx, v) + ".__format__")
 	}
 	defAlign := byte('>')

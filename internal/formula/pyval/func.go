@@ -56,6 +56,9 @@ func GetAttr(ctx *Context, x Value, name string) (Value, error) {
 	if k == BigKind {
 		k = IntKind
 	}
+	if v, ok := numberAttr(x, name); ok {
+		return v, nil
+	}
 	if m, ok := LookupMethod(k, name); ok {
 		return NewFunc(&Func{
 			Name: name,
@@ -121,6 +124,15 @@ func Call(ctx *Context, fn Value, args []Value, kw []Keyword) (Value, error) {
 	return Value{}, typeError(name + "() takes 1 or 2 arguments (" + strconv.Itoa(len(args)) + " given)")
 }
 
+// funcReprCtx is repr() of a callable in the mode of ctx: Python 2 shows
+// type objects as <type 'int'>.
+func funcReprCtx(ctx *Context, f *Func) string {
+	if f.Class != "" && ctx.py2() {
+		return "<type '" + f.Class + "'>"
+	}
+	return funcRepr(f)
+}
+
 // funcRepr is repr() of a callable.
 func funcRepr(f *Func) string {
 	switch {
@@ -160,6 +172,9 @@ func addrOf(o any) uintptr {
 
 // identity returns a key identifying v's object (for hashing by identity).
 func identity(v Value) string {
+	if c := typeClass(v); c != "" {
+		return "type:" + c
+	}
 	return strconv.Itoa(int(v.K)) + ":" + strconv.FormatUint(uint64(addrOf(v.O)), 16)
 }
 
@@ -177,6 +192,11 @@ func sameObject(a, b Value) bool {
 	case BigKind:
 		return a.O.(interface{}) == b.O.(interface{})
 	}
+	if ca := typeClass(a); ca != "" {
+		// Type objects are singletons in Python; the host may build more
+		// than one *Func per type, so the class name is the identity.
+		return ca == typeClass(b)
+	}
 	pa, pb := addrOf(a.O), addrOf(b.O)
 	if pa != 0 || pb != 0 {
 		return pa == pb
@@ -186,4 +206,42 @@ func sameObject(a, b Value) bool {
 		return false
 	}
 	return ra.Equal(rb)
+}
+
+// typeClass returns the class name of a type object, or "".
+func typeClass(v Value) string {
+	if v.K != FuncKind {
+		return ""
+	}
+	if f, ok := v.O.(*Func); ok {
+		return f.Class
+	}
+	return ""
+}
+
+// numberAttr returns the data attributes of ints and floats (real, imag,
+// numerator, denominator), which are values, not methods.
+func numberAttr(x Value, name string) (Value, bool) {
+	switch x.K {
+	case BoolKind, IntKind, BigKind:
+		switch name {
+		case "real", "numerator":
+			if x.K == BoolKind {
+				return Int(int64(x.N)), true
+			}
+			return x, true
+		case "imag":
+			return Int(0), true
+		case "denominator":
+			return Int(1), true
+		}
+	case FloatKind:
+		switch name {
+		case "real":
+			return x, true
+		case "imag":
+			return Float(0), true
+		}
+	}
+	return Value{}, false
 }

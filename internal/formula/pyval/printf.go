@@ -315,9 +315,14 @@ func (st *pctState) convert(conv rune, convPos int, sp pctSpec, arg Value) (stri
 		switch {
 		case isInt(arg):
 			n = arg
-		case arg.K == FloatKind && (conv == 'd' || conv == 'i' || conv == 'u'):
+		case arg.K == FloatKind && (conv == 'd' || conv == 'i' || conv == 'u' || ctx.py2()):
+			// Python 2 truncates floats for %x and %o too, and reports
+			// inf and nan as a TypeError.
 			v, err := floatToInt(arg.Float64())
 			if err != nil {
+				if ctx.py2() {
+					return "", typeError("%" + string(conv) + " format: a number is required, not float")
+				}
 				return "", err
 			}
 			n = v
@@ -329,7 +334,7 @@ func (st *pctState) convert(conv rune, convPos int, sp pctSpec, arg Value) (stri
 		default:
 			return "", typeError("%" + string(conv) + " format: an integer is required, not " + typeName(ctx, arg))
 		}
-		return formatIntPct(n, conv, sp)
+		return formatIntPct(ctx, n, conv, sp)
 	case 'e', 'E', 'f', 'F', 'g', 'G':
 		var f float64
 		switch {
@@ -374,7 +379,7 @@ func signOf(neg bool, sp pctSpec) string {
 }
 
 // formatIntPct formats an int for %d %i %u %x %X %o.
-func formatIntPct(n Value, conv rune, sp pctSpec) (string, error) {
+func formatIntPct(ctx *Context, n Value, conv rune, sp pctSpec) (string, error) {
 	b := BigOf(n)
 	neg := b.Sign() < 0
 	abs := new(big.Int).Abs(b)
@@ -403,6 +408,14 @@ func formatIntPct(n Value, conv rune, sp pctSpec) (string, error) {
 	}
 	if sp.prec > len(digits) {
 		digits = strings.Repeat("0", sp.prec-len(digits)) + digits
+	}
+	if conv == 'o' && sp.alt && ctx.py2() {
+		// Python 2's alternate octal form is a leading 0, added only
+		// when the digits do not already start with one.
+		prefix = ""
+		if digits[0] != '0' {
+			prefix = "0"
+		}
 	}
 	return padNumber(signOf(neg, sp), prefix, digits, sp), nil
 }

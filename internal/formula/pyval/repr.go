@@ -178,7 +178,7 @@ func (r *reprState) repr(v Value) error {
 			sb.WriteString(rg.repr())
 		}
 	case FuncKind:
-		sb.WriteString(funcRepr(v.O.(*Func)))
+		sb.WriteString(funcReprCtx(r.ctx, v.O.(*Func)))
 	case IterKind:
 		it := v.O.(*Iterator)
 		if it.Name == "generator" {
@@ -228,12 +228,13 @@ func (r *reprState) container(v Value) error {
 	case SetKind:
 		s := v.O.(*Set)
 		name := typeName(r.ctx, v)
+		if r.ctx.py2() {
+			// Python 2 shows every set as set([...]), the empty one too.
+			return r.items(name+"([", "])", s.Items())
+		}
 		if s.Len() == 0 {
 			sb.WriteString(name + "()")
 			return nil
-		}
-		if r.ctx.py2() {
-			return r.items(name+"([", "])", s.Items())
 		}
 		if s.frozen {
 			return r.items("frozenset({", "})", s.Items())

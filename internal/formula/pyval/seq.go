@@ -116,10 +116,15 @@ func GetItem(ctx *Context, x, index Value) (Value, error) {
 		}
 	}
 	if ctx.py2() {
+		if x.K == SetKind && isInt(index) {
+			// Python 2 sets have a sequence slot without an item function:
+			// the index is converted (and may overflow) before the refusal.
+			if index.K == BigKind {
+				return Value{}, &Exception{Type: "IndexError", Msg: "cannot fit 'long' into an index-sized integer"}
+			}
+			return Value{}, typeError("'" + typeName(ctx, x) + "' object does not support indexing")
+		}
 		return Value{}, typeError("'" + typeName(ctx, x) + "' object has no attribute '__getitem__'")
-	}
-	if x.K == SetKind && !ctx.py2() {
-		return Value{}, typeError("'" + typeName(ctx, x) + "' object is not subscriptable")
 	}
 	return Value{}, typeError("'" + typeName(ctx, x) + "' object is not subscriptable")
 }

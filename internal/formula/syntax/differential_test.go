@@ -36,6 +36,11 @@ var knownDeviations = map[string]string{
 	// yield is rejected everywhere, also in a lambda body where CPython
 	// would build a generator function: formulas have no use for it.
 	"lambda: (yield)": "accept",
+	// await is rejected everywhere; CPython 3.11 lets a top-level generator
+	// expression hold it and words the error differently for comprehensions.
+	"(x for x in y if await z)": "accept",
+	"[await x for x in y]":      "loc",
+	"[x async for x in y]":      "loc",
 }
 
 // betterMsgs are our messages where CPython only says "invalid syntax".
@@ -44,6 +49,7 @@ var betterMsgs = map[string]bool{
 	"invalid syntax. Maybe you meant '==' or ':=' instead of '='?": true, // CPython says this only inside brackets
 	"'yield' outside function":                                     true,
 	"at least one argument must precede /":                         true,
+	"* argument may appear only once":                              true,
 }
 
 func loadCases(t testing.TB) []astCase {

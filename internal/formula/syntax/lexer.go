@@ -42,11 +42,11 @@ const maxNesting = 200
 // lexer turns source text into tokens on demand. It tracks brackets itself
 // for implicit line joining and for CPython's bracket-mismatch messages.
 type lexer struct {
-	src      string
-	limit    int // scan stops here (f-string fields lex a slice of the source)
-	py2      bool
-	p        Pos // current position
-	brackets []bracket
+	src        string
+	limit      int // scan stops here (f-string fields lex a slice of the source)
+	py2        bool
+	p          Pos // current position
+	brackets   []bracket
 	bracketBuf [8]bracket // backing store for shallow nesting, saves allocations
 	// baseDepth is 1 when lexing an f-string field, which behaves as if
 	// parenthesized: newlines inside are ignored.

@@ -19,8 +19,7 @@ const maxDepth = 1000
 // accepts it. Leading and trailing whitespace, comments and blank lines
 // are allowed. A non-nil error is always an *Error.
 func Parse(src string, opts Options) (expr Expr, err error) {
-	// One allocation for parser, lexer and a token buffer that fits
-	// typical formulas.
+	// Parser and lexer share one allocation.
 	st := &struct {
 		p  parser
 		lx lexer
@@ -98,11 +97,11 @@ type parser struct {
 	last     Pos  // end of the last consumed token
 	consumed bool // some token was consumed
 	depth    int
-	fstrLvl int // nesting of f-string fields (format specs may nest once)
 	// strTokEnd is the end of the string token being decoded, where
 	// errors inside literals are reported.
 	strTokEnd Pos
 	lateErr   *Error
+	lambdas   int // lambda bodies being parsed
 	// lastDisj remembers the most recent disjunction and its extent, for
 	// CPython's "Perhaps you forgot a comma?" hint.
 	lastDisj                 Expr
@@ -566,7 +565,11 @@ func (p *parser) power() Expr {
 func (p *parser) primary() Expr {
 	if p.isKw("await") {
 		t := p.advance()
-		p.late(t.pos, "'await' outside function")
+		if p.lambdas > 0 {
+			p.late(t.pos, "'await' outside async function")
+		} else {
+			p.late(t.pos, "'await' outside function")
+		}
 		return p.primary()
 	}
 	start := p.tok().pos
@@ -1168,6 +1171,8 @@ func (p *parser) lambda() Expr {
 			p.advance()
 			args.Kwarg = newArg()
 			state = 2
+		case p.is("("):
+			p.fail(t.pos, "Lambda expression parameters cannot be parenthesized")
 		default:
 			if state == 2 {
 				p.fail(t.pos, "arguments cannot follow var-keyword argument")
@@ -1202,6 +1207,8 @@ func (p *parser) lambda() Expr {
 		p.fail(p.tok().pos, "named arguments must follow bare *")
 	}
 	p.advance()
+	p.lambdas++
 	body := p.expression()
+	p.lambdas--
 	return &Lambda{Span: Span{lt.pos, p.prevEnd()}, Args: args, Body: body}
 }

@@ -520,7 +520,7 @@ func (p *parser) subExpr(from, to int, at Pos) Expr {
 	if p.depth+50 > maxDepth {
 		p.fail(at, "expression too deeply nested")
 	}
-	sub := &parser{src: p.src, opts: p.opts, depth: p.depth + 1, fstrLvl: p.fstrLvl + 1}
+	sub := &parser{src: p.src, opts: p.opts, depth: p.depth + 1, lambdas: p.lambdas}
 	defer func() {
 		// CPython 3.11 prefixes errors inside f-string fields.
 		if r := recover(); r != nil {
@@ -531,9 +531,18 @@ func (p *parser) subExpr(from, to int, at Pos) Expr {
 		}
 	}()
 	sub.lx = newLexer(p.src, at, to, p.opts.Py2, true)
-	t := *sub.tok()
-	if t.kind == tName && t.val == "yield" {
-		sub.fail(t.pos, "'yield' outside function")
+	defer func() {
+		if sub.lateErr != nil {
+			p.late(sub.lateErr.Pos, "%s", sub.lateErr.Msg)
+		}
+	}()
+	if t := *sub.tok(); t.kind == tName && t.val == "yield" {
+		sub.advance()
+		p.late(t.pos, "'yield' outside function")
+		if sub.tok().kind != tEOF {
+			sub.expressions()
+		}
+		return &Constant{Span: Span{t.pos, sub.prevEnd()}, Kind: ConstNone}
 	}
 	first := sub.starNamedExpr()
 	var x Expr = first

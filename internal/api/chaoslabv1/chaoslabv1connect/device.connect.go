@@ -105,12 +105,14 @@ func NewDeviceServiceClient(httpClient connect.HTTPClient, baseURL string, opts 
 			httpClient,
 			baseURL+DeviceServiceListDevicesProcedure,
 			connect.WithSchema(deviceServiceMethods.ByName("ListDevices")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 			connect.WithClientOptions(opts...),
 		),
 		readAttributes: connect.NewClient[chaoslabv1.ReadRequest, chaoslabv1.ReadResponse](
 			httpClient,
 			baseURL+DeviceServiceReadAttributesProcedure,
 			connect.WithSchema(deviceServiceMethods.ByName("ReadAttributes")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 			connect.WithClientOptions(opts...),
 		),
 		writeAttribute: connect.NewClient[chaoslabv1.WriteRequest, chaoslabv1.WriteResponse](
@@ -129,6 +131,7 @@ func NewDeviceServiceClient(httpClient connect.HTTPClient, baseURL string, opts 
 			httpClient,
 			baseURL+DeviceServiceGetConfigProcedure,
 			connect.WithSchema(deviceServiceMethods.ByName("GetConfig")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 			connect.WithClientOptions(opts...),
 		),
 		setConfig: connect.NewClient[chaoslabv1.SetConfigRequest, chaoslabv1.SetConfigResponse](
@@ -141,6 +144,7 @@ func NewDeviceServiceClient(httpClient connect.HTTPClient, baseURL string, opts 
 			httpClient,
 			baseURL+DeviceServiceGetStateProcedure,
 			connect.WithSchema(deviceServiceMethods.ByName("GetState")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 			connect.WithClientOptions(opts...),
 		),
 		subscribe: connect.NewClient[chaoslabv1.SubscribeRequest, chaoslabv1.EventBatch](
@@ -153,6 +157,7 @@ func NewDeviceServiceClient(httpClient connect.HTTPClient, baseURL string, opts 
 			httpClient,
 			baseURL+DeviceServiceServerInfoProcedure,
 			connect.WithSchema(deviceServiceMethods.ByName("ServerInfo")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 			connect.WithClientOptions(opts...),
 		),
 	}
@@ -254,12 +259,14 @@ func NewDeviceServiceHandler(svc DeviceServiceHandler, opts ...connect.HandlerOp
 		DeviceServiceListDevicesProcedure,
 		svc.ListDevices,
 		connect.WithSchema(deviceServiceMethods.ByName("ListDevices")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 		connect.WithHandlerOptions(opts...),
 	)
 	deviceServiceReadAttributesHandler := connect.NewUnaryHandler(
 		DeviceServiceReadAttributesProcedure,
 		svc.ReadAttributes,
 		connect.WithSchema(deviceServiceMethods.ByName("ReadAttributes")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 		connect.WithHandlerOptions(opts...),
 	)
 	deviceServiceWriteAttributeHandler := connect.NewUnaryHandler(
@@ -278,6 +285,7 @@ func NewDeviceServiceHandler(svc DeviceServiceHandler, opts ...connect.HandlerOp
 		DeviceServiceGetConfigProcedure,
 		svc.GetConfig,
 		connect.WithSchema(deviceServiceMethods.ByName("GetConfig")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 		connect.WithHandlerOptions(opts...),
 	)
 	deviceServiceSetConfigHandler := connect.NewUnaryHandler(
@@ -290,6 +298,7 @@ func NewDeviceServiceHandler(svc DeviceServiceHandler, opts ...connect.HandlerOp
 		DeviceServiceGetStateProcedure,
 		svc.GetState,
 		connect.WithSchema(deviceServiceMethods.ByName("GetState")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 		connect.WithHandlerOptions(opts...),
 	)
 	deviceServiceSubscribeHandler := connect.NewServerStreamHandler(
@@ -302,6 +311,7 @@ func NewDeviceServiceHandler(svc DeviceServiceHandler, opts ...connect.HandlerOp
 		DeviceServiceServerInfoProcedure,
 		svc.ServerInfo,
 		connect.WithSchema(deviceServiceMethods.ByName("ServerInfo")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 		connect.WithHandlerOptions(opts...),
 	)
 	return "/chaoslab.v1.DeviceService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -247,6 +247,14 @@ CASES = {
         "isinstance(1, 1)", "getattr(1)", "hash({})", "{[]: 1}", "{{1}}", "set([[1]])", "frozenset([{}])", "[].pop(5)",
         "sorted([1, 2], key=1)", "sorted([1, 2], foo=1)", "max([1], foo=1)", "int(x=1)", "print" if False else "zip(1, 2)",
         "map(None)", "filter(1, 2)", "enumerate(1)", "reversed(1)", "list(reversed({1: 2}))", "bytes(-1)", "range(1, 2, 0)",
+        # number data attributes and type-object identity (pyval)
+        "(2**70).real", "True.real", "True.numerator", "(-3).imag", "(7).denominator", "(-7).numerator",
+        "1.5.real", "(-0.0).real", "1.5.imag", "1.5.numerator", "(1).foo_real", "[x.real for x in (1, 2.5, True)]",
+        "'{0.real}|{0.imag}'.format(2.5)", "'{.denominator}'.format(10)", "'{.real}'.format('a')",
+        "type(1) == int", "type(1) is int", "type(1.5) is float", "type('a') is not str", "type([]) == list",
+        "type(True) == int", "{type(1): 'i'}[int]", "[int, float].index(type(2.5))", "type(x) in (int, float)",
+        "type(type(1)) is type", "int == float", "hash(int) == hash(type(3))",
+        "'a'.__class__", "(1).__add__(2)", "[].__len__",
     ],
     "syntax": [
         "1 +", "(1", "1)", "[1, 2", "x = 1", "1 2", "if x: 1", "print 1", "`1`", "1 <> 2",
@@ -261,6 +269,17 @@ CASES = {
 COMMON_VARS = {
     "x": "3", "y": "2.5", "s": "'a,b,c'", "L": "[3, 1, 4, 1, 5, 9, 2, 6]", "d": "{'a': 1, 'b': [2, 3]}",
     "t": "12.75",
+}
+
+# Cases (by source, kept in CASES so their ids stay put) where chaoslab
+# differs from CPython on purpose, with the exception chaoslab raises and
+# why; listed for the dialect doc in /work/brief/formula-differences.md.
+DELIBERATE = {
+    "'a'.__len__()": ("AttributeError", "dunder attributes are blocked in formulas (sandbox)"),
+    "range(10**20)": ("OverflowError", "range bounds must fit in 64 bits"),
+    "'a'.__class__": ("AttributeError", "dunder attributes are blocked in formulas (sandbox)"),
+    "(1).__add__(2)": ("AttributeError", "dunder attributes are blocked in formulas (sandbox)"),
+    "[].__len__": ("AttributeError", "dunder attributes are blocked in formulas (sandbox)"),
 }
 
 # Expectations that differ from CPython on purpose: chaoslab fails fast on

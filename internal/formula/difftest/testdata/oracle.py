@@ -15,11 +15,19 @@ Runs unchanged under python3 (Py3 mode) and python2.7 (Py2 mode): the
 expression is compiled with dont_inherit so no __future__ flag of this file
 leaks into it; keep this file free of __future__ imports anyway.
 
+With ORACLE_NO_COMPLEX=1 (Python 3 only) the oracle evaluates chaoslab's
+documented dialect instead of plain CPython: chaoslab has no complex
+numbers, so a ** or pow() whose result would be complex raises ValueError,
+the complex builtin is absent (NameError) and an imaginary literal is a
+SyntaxError. gen_cases.py uses it to write the chaoslab-only expectation of
+cases where that changes the result.
+
 The random generator is re-seeded with random.seed(seed) before every case,
 so `--seed N 'randint(1,10)'` in chaoslab must equal this.
 """
 import json
 import math
+import os
 import random as _random
 import signal
 import sys
@@ -110,7 +118,44 @@ def namespace():
     return ns
 
 
+NO_COMPLEX = os.environ.get("ORACLE_NO_COMPLEX") == "1" and not PY2
+
+
+def _real_pow(*args):
+    r = pow(*args)
+    if isinstance(r, complex):
+        raise ValueError("complex numbers are not supported")
+    return r
+
+
+def _no_complex(src):
+    """Compiles src with every ** routed through _real_pow."""
+    import ast
+
+    class T(ast.NodeTransformer):
+        def visit_BinOp(self, node):
+            self.generic_visit(node)
+            if isinstance(node.op, ast.Pow):
+                call = ast.Call(func=ast.Name(id="_real_pow", ctx=ast.Load()), args=[node.left, node.right], keywords=[])
+                return ast.copy_location(call, node)
+            return node
+
+    tree = ast.parse(src, "<formula>", mode="eval")
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Constant) and isinstance(n.value, complex):
+            raise SyntaxError("complex numbers are not supported in formulas")
+    tree = ast.fix_missing_locations(T().visit(tree))
+    return compile(tree, "<formula>", "eval", 0, True)
+
+
 BASE = namespace()
+if NO_COMPLEX:
+    import builtins
+    _b = dict(builtins.__dict__)
+    del _b["complex"]
+    _b["pow"] = _real_pow
+    BASE["__builtins__"] = _b
+    BASE["_real_pow"] = _real_pow
 MAX_REPR = 20000
 
 
@@ -133,7 +178,10 @@ def evaluate(case):
     signal.setitimer(signal.ITIMER_REAL, 2.0)
     try:
         try:
-            code = compile(case["src"], "<formula>", "eval", 0, True)
+            if NO_COMPLEX:
+                code = _no_complex(case["src"])
+            else:
+                code = compile(case["src"], "<formula>", "eval", 0, True)
             v = eval(code, ns)
             r = repr(v)
         finally:

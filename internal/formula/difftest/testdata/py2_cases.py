@@ -33,6 +33,15 @@ CASES = [
     "sorted([3, 1, 2], lambda a, b: b - a)", "sorted(['bb', 'a'], key=len)", "'abc'.upper()", "dict(zip('ab', range(2)))['b']",
     "1 if [] else 2", "not None", "None == 0", "0 == False", "[] == False", "3 > 2 > 1", "1 < None", "1.5 > None",
     "-7 // 2.0", "7 % -3", "divmod(7, -2)", "abs(-7/2)", "-7/2*2", "(-7)/2", "-(7/2)", "7/2/2", "2**3/3",
+    # set reprs, object.__format__, %-format of floats, type reprs (pyval)
+    "set()", "frozenset()", "set([3])", "frozenset([3])", "{1: set()}", "[set(), frozenset()]", "repr(set())",
+    "str(frozenset())", "'{}'.format(set())", "'{!r:>10}'.format(set())", "'%s' % set()",
+    "'[{:<4}]'.format({})", "'{:>5}'.format([1])", "'{:.3}'.format((1, 'a', None))", "'{:x}'.format([])",
+    "'{:x}'.format(None)", "format(None, '')", "format([], 's')", "'{:^7}'.format(None)", "'{:d}'.format(3.0)",
+    "'%x' % 3.7", "'%X' % -3.7", "'%o' % -1.0", "'%x' % 2.0**70", "'%i' % 1e20", "'%#o' % 8", "'%#o' % 0",
+    "'%#5.3o' % 8", "'%#o' % -8", "'%#x' % 255", "'%d' % float('inf')", "'%x' % float('nan')", "'%c' % 65.0",
+    "type(2**70)", "type(len)", "type(lambda: 0)", "type(type)", "object", "str(int)", "'%s' % float",
+    "type(1) == int", "type(1) is int", "type(2**70) is long", "[int, str]", "1 .real", "(2**70).real",
 ]
 
 

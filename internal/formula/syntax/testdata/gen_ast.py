@@ -1,20 +1,25 @@
 #!/usr/bin/env python3
 """Generate ast_cases.json: CPython 3.11's verdict on formula expressions.
 
-Usage: python3 gen_ast.py [corpus/formulas.json]   (run from this directory)
+Usage: python3 gen_ast.py [corpus-dir]   (run from this directory; the default
+corpus dir is /work/shared/reference/corpus, holding formulas.json and
+bl00-sims.csv)
 
 For each case it records ast.dump() of ast.parse(src, mode='eval').body with
 ctx=... and kind='u' removed (the Go Dump omits them), the same dump with
 position attributes where positions are comparable, or the SyntaxError
 (msg, line, offset) raised by compile(src, '<formula>', 'eval').
 
-Cases: the real formula corpus, extra_cases.txt (hand-written: one case a line, or
+Cases: the real formula corpus (formulas.json, and the DynamicDS formulas of
+bl00-sims.csv under 400 characters, cut at '#' and split at the first '='
+as DynamicDS does), extra_cases.txt (hand-written: one case a line, or
 `J "json string"` for cases with newlines or edge whitespace), a
 deterministic random grammar walk, and random one-character mutations of
 those (for mutations only acceptance and the dump are compared: CPython's
 error locations for arbitrary garbage are heuristics, not a contract).
 """
 import ast
+import csv
 import json
 import os
 import random
@@ -23,7 +28,7 @@ import sys
 import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CORPUS = sys.argv[1] if len(sys.argv) > 1 else '/work/shared/reference/corpus/formulas.json'
+CORPUS = sys.argv[1] if len(sys.argv) > 1 else '/work/shared/reference/corpus'
 
 CTX = re.compile(r", ctx=(Load|Store|Del)\(\)")
 KIND = re.compile(r", kind='u'")
@@ -309,9 +314,18 @@ def mutate(r, s):
 
 def main():
     cases = []
-    with open(CORPUS) as f:
+    with open(os.path.join(CORPUS, 'formulas.json')) as f:
         for item in json.load(f):
             cases.append((item['formula'], 'corpus ' + item['id'], True))
+    with open(os.path.join(CORPUS, 'bl00-sims.csv'), newline='') as f:
+        prop = None
+        for row in list(csv.reader(f))[1:]:
+            prop = row[4] or prop
+            value = row[5].split('#')[0].strip()
+            if prop in ('DynamicAttributes', 'DynamicStates', 'DynamicCommands') and '=' in value:
+                formula = value.split('=', 1)[1].strip()
+                if len(formula) < 400:
+                    cases.append((formula, 'bl00 ' + row[3], True))
     with open(os.path.join(HERE, 'extra_cases.txt'), encoding='utf-8') as f:
         for line in f.read().split('\n'):
             if line.startswith('J '):
@@ -320,12 +334,12 @@ def main():
                 cases.append((line, 'extra', True))
     g = Gen(20240611)
     rand = []
-    for i in range(3000):
+    for i in range(2000):
         rand.append(g.top())
     cases += [(s, 'random', True) for s in rand]
     r = random.Random(7)
     base = [c[0] for c in cases]
-    for i in range(1500):
+    for i in range(1000):
         cases.append((mutate(r, r.choice(base)), 'mutation', False))
     out, seen = [], set()
     for i, (src, origin, loc) in enumerate(cases):

@@ -1,0 +1,396 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	pb "chaoslab/internal/api/chaoslabv1"
+	"chaoslab/internal/client"
+	"chaoslab/internal/server"
+)
+
+// benchResult is one measured figure.
+type benchResult struct {
+	Name   string  `json:"name"`
+	Value  float64 `json:"value"`
+	Unit   string  `json:"unit"`
+	Target string  `json:"target,omitempty"`
+}
+
+// newBenchCmd returns `chaoslab bench`: it starts real `chaoslab serve`
+// processes on loopback with generated catalogs and measures the API.
+func newBenchCmd(s Streams) *cobra.Command {
+	var asJSON bool
+	var dur time.Duration
+	var only string
+	var procs int
+	c := &cobra.Command{
+		Use:   "bench",
+		Short: "Measure the device server: reads/s, server CPU per read, events/s, lag, startup time and memory",
+		Long: `bench starts chaoslab serve processes on 127.0.0.1 with generated catalogs
+and measures, for --duration each: one synchronous caller and 64 concurrent
+callers reading (reads/s, server CPU per read from /proc), 10-attribute reads,
+periodic events of one attribute polled every 10 ms, model-driven events
+(200 attributes polled every ms) with their lag, and the startup time and
+resident memory of 100x10 and 10,000-device servers.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			exe, err := os.Executable()
+			if err != nil {
+				return exit(ExitError, err)
+			}
+			dir, err := os.MkdirTemp("", "chaoslab-bench-")
+			if err != nil {
+				return exit(ExitError, err)
+			}
+			defer os.RemoveAll(dir)
+			b := &bencher{exe: exe, dir: dir, dur: dur, log: s.Err, procs: procs}
+			steps := []struct {
+				name string
+				run  func(context.Context) ([]benchResult, error)
+			}{
+				{"read", b.reads},
+				{"events", b.events},
+				{"startup", b.startup},
+			}
+			var all []benchResult
+			for _, st := range steps {
+				if only != "" && !strings.Contains(only, st.name) {
+					continue
+				}
+				rs, err := st.run(cmd.Context())
+				if err != nil {
+					return exit(ExitError, fmt.Errorf("bench %s: %w", st.name, err))
+				}
+				all = append(all, rs...)
+			}
+			if asJSON {
+				return printJSON(s.Out, all)
+			}
+			tw := tabwriter.NewWriter(s.Out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "MEASURE\tVALUE\tUNIT\tTARGET")
+			for _, r := range all {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Name, strconv.FormatFloat(r.Value, 'f', -1, 64), r.Unit, r.Target)
+			}
+			return tw.Flush()
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	c.Flags().DurationVar(&dur, "duration", time.Second, "how long each throughput measurement runs")
+	c.Flags().IntVar(&procs, "procs", 0, "GOMAXPROCS of the server processes (serve --procs)")
+	c.Flags().StringVar(&only, "only", "", "run only these steps (read, events, startup; comma-separated)")
+	return c
+}
+
+type bencher struct {
+	exe   string
+	dir   string
+	dur   time.Duration
+	log   interface{ Write([]byte) (int, error) }
+	n     int
+	procs int
+}
+
+// catalog writes a catalog of devs devices × attrs attributes with formula
+// f ("%d" is the attribute index).
+func (b *bencher) catalog(devs, attrs int, f string) (string, error) {
+	var sb strings.Builder
+	sb.WriteString("server\tclass\tdevice\tproperty\tvalue\n")
+	for d := 0; d < devs; d++ {
+		for a := 0; a < attrs; a++ {
+			formula := strings.ReplaceAll(f, "%d", strconv.Itoa(a))
+			if a == 0 {
+				fmt.Fprintf(&sb, "SimulatorDS/bench\tSimulatorDS\tbench/dev/%d\tDynamicAttributes\tA%d=%s\n", d, a, formula)
+			} else {
+				fmt.Fprintf(&sb, "\t\t\t\tA%d=%s\n", a, formula)
+			}
+		}
+		sb.WriteString("\t\t\tStartupDelay\t0\n\t\t\tKeepTime\t0\n")
+	}
+	b.n++
+	path := filepath.Join(b.dir, fmt.Sprintf("cat%d.csv", b.n))
+	return path, os.WriteFile(path, []byte(sb.String()), 0o644)
+}
+
+// benchProc is a running server process.
+type benchProc struct {
+	cmd   *exec.Cmd
+	ready server.Ready
+	done  chan struct{}
+}
+
+// serve starts a server for cat and waits for its ready file.
+func (b *bencher) serve(cat string) (*benchProc, time.Duration, error) {
+	b.n++
+	readyPath := filepath.Join(b.dir, fmt.Sprintf("ready%d.json", b.n))
+	cmd := exec.Command(b.exe, "serve", "--catalog", cat, "--server", "SimulatorDS/bench", "--ready-file", readyPath, "--log-level", "warn", "--procs", strconv.Itoa(b.procs))
+	cmd.Stderr = b.log
+	t0 := time.Now()
+	if err := cmd.Start(); err != nil {
+		return nil, 0, err
+	}
+	p := &benchProc{cmd: cmd, done: make(chan struct{})}
+	go func() { _ = cmd.Wait(); close(p.done) }()
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(60 * time.Second)
+	for {
+		r, err := server.ReadReady(readyPath)
+		if err == nil {
+			p.ready = r
+			return p, time.Since(t0), nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			p.stop()
+			return nil, 0, err
+		}
+		select {
+		case <-p.done:
+			return nil, 0, fmt.Errorf("server exited before it was ready")
+		case <-deadline:
+			p.stop()
+			return nil, 0, fmt.Errorf("server not ready after 60 s")
+		case <-tick.C:
+		}
+	}
+}
+
+func (p *benchProc) stop() {
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(10 * time.Second):
+		_ = p.cmd.Process.Kill()
+		<-p.done
+	}
+}
+
+// cpu returns the process's CPU time so far (/proc, 10 ms resolution).
+func (p *benchProc) cpu() time.Duration {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.ready.Pid))
+	if err != nil {
+		return 0
+	}
+	s := string(data)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * 10 * time.Millisecond
+}
+
+// rss returns the process's resident memory in bytes.
+func (p *benchProc) rss() int64 {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.ready.Pid))
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(l, "VmRSS:") {
+			kb, _ := strconv.ParseInt(strings.Fields(l)[1], 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+// hammer runs callers goroutines calling f until dur passes and returns
+// the number of calls.
+func hammer(callers int, dur time.Duration, f func() error) (int64, time.Duration, error) {
+	var mu sync.Mutex
+	var total int64
+	var firstErr error
+	var wg sync.WaitGroup
+	t0 := time.Now()
+	end := t0.Add(dur)
+	for g := 0; g < callers; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var n int64
+			for time.Now().Before(end) {
+				for i := 0; i < 16; i++ {
+					if err := f(); err != nil {
+						mu.Lock()
+						firstErr = err
+						mu.Unlock()
+						return
+					}
+					n++
+				}
+			}
+			mu.Lock()
+			total += n
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return total, time.Since(t0), firstErr
+}
+
+func (b *bencher) reads(ctx context.Context) ([]benchResult, error) {
+	cat, err := b.catalog(1, 10, "VAR('A%d', WRITE=True, default=%d)")
+	if err != nil {
+		return nil, err
+	}
+	p, _, err := b.serve(cat)
+	if err != nil {
+		return nil, err
+	}
+	defer p.stop()
+	c, err := client.Dial(ctx, p.ready.Addr)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	one := []string{"bench/dev/0/A0"}
+	ten := make([]string, 10)
+	for i := range ten {
+		ten[i] = fmt.Sprintf("bench/dev/0/A%d", i)
+	}
+	var out []benchResult
+	for _, m := range []struct {
+		name    string
+		callers int
+		names   []string
+		rate    string
+		cpu     string
+	}{
+		{"read 1 attr, 1 caller", 1, one, ">= 40000", "<= 2"},
+		{"read 10 attrs, 1 caller", 1, ten, "", "<= 4"},
+		{"read 1 attr, 64 callers", 64, one, ">= 100000", "<= 2"},
+	} {
+		before := p.cpu()
+		n, el, err := hammer(m.callers, b.dur, func() error { _, err := c.ReadAttributes(ctx, m.names); return err })
+		if err != nil {
+			return nil, err
+		}
+		cpu := p.cpu() - before
+		out = append(out,
+			benchResult{m.name, round(float64(n) / el.Seconds()), "calls/s", m.rate},
+			benchResult{m.name + ": server CPU", round2(float64(cpu.Nanoseconds()) / 1e3 / float64(n)), "µs/call", m.cpu})
+	}
+	return out, nil
+}
+
+func (b *bencher) events(ctx context.Context) ([]benchResult, error) {
+	const attrs = 200
+	cat, err := b.catalog(1, attrs, "t")
+	if err != nil {
+		return nil, err
+	}
+	p, _, err := b.serve(cat)
+	if err != nil {
+		return nil, err
+	}
+	defer p.stop()
+	c, err := client.Dial(ctx, p.ready.Addr)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	set := func(name string, ms int64) error {
+		_, err := c.SetConfig(ctx, name, &pb.AttrConfig{PollingPeriodMs: &ms, EventPeriodMs: &ms})
+		return err
+	}
+	count := func(names []string, typ pb.EventType) (events, dropped int, lags []time.Duration, err error) {
+		sub, err := c.Subscribe(ctx, names, typ, client.SubscribeOptions{Queue: 1 << 16, Buffer: 1024})
+		if err != nil {
+			return 0, 0, nil, err
+		}
+		defer sub.Close()
+		end := time.After(b.dur)
+		for {
+			select {
+			case <-end:
+				return events, dropped, lags, nil
+			case bt, ok := <-sub.C:
+				if !ok {
+					return events, dropped, lags, sub.Err()
+				}
+				now := time.Now().UnixNano()
+				for _, e := range bt.Events {
+					lags = append(lags, time.Duration(now-e.Reading.TimeUnixNano))
+				}
+				events += len(bt.Events)
+				dropped += int(bt.Dropped)
+			}
+		}
+	}
+	// One attribute polled every 10 ms.
+	if err := set("bench/dev/0/A0", 10); err != nil {
+		return nil, err
+	}
+	n, _, _, err := count([]string{"bench/dev/0/A0"}, pb.EventType_EVENT_TYPE_PERIODIC)
+	if err != nil {
+		return nil, err
+	}
+	out := []benchResult{{"periodic events, 1 attr polled every 10 ms", round(float64(n) / b.dur.Seconds()), "events/s", "100"}}
+	// Every attribute polled every millisecond.
+	for i := 0; i < attrs; i++ {
+		if err := set(fmt.Sprintf("bench/dev/0/A%d", i), 1); err != nil {
+			return nil, err
+		}
+	}
+	before := p.cpu()
+	n, dropped, lags, err := count([]string{"bench/dev/0/*"}, pb.EventType_EVENT_TYPE_PERIODIC)
+	if err != nil {
+		return nil, err
+	}
+	cpu := p.cpu() - before
+	sort.Slice(lags, func(i, j int) bool { return lags[i] < lags[j] })
+	pct := func(q float64) float64 {
+		if len(lags) == 0 {
+			return 0
+		}
+		return round2(float64(lags[int(q*float64(len(lags)-1))].Microseconds()) / 1000)
+	}
+	out = append(out,
+		benchResult{fmt.Sprintf("model-driven events, %d attrs polled every 1 ms", attrs), round(float64(n) / b.dur.Seconds()), "events/s", ""},
+		benchResult{"  dropped", float64(dropped), "events", "0"},
+		benchResult{"  server CPU", round2(float64(cpu.Nanoseconds()) / 1e3 / float64(max(n, 1))), "µs/event", ""},
+		benchResult{"  lag p50", pct(0.5), "ms", ""},
+		benchResult{"  lag p99", pct(0.99), "ms", "<= 5"},
+	)
+	return out, nil
+}
+
+func (b *bencher) startup(ctx context.Context) ([]benchResult, error) {
+	var out []benchResult
+	for _, sz := range []struct {
+		devs, attrs int
+		ready, rss  string
+	}{{100, 10, "<= 100", "<= 20"}, {10000, 1, "<= 2000", ""}} {
+		cat, err := b.catalog(sz.devs, sz.attrs, "VAR('A%d', WRITE=True, default=%d)")
+		if err != nil {
+			return nil, err
+		}
+		p, took, err := b.serve(cat)
+		if err != nil {
+			return nil, err
+		}
+		rss := p.rss()
+		p.stop()
+		name := fmt.Sprintf("startup %d devices x %d attrs", sz.devs, sz.attrs)
+		out = append(out,
+			benchResult{name + ": time to ready", round2(float64(took.Microseconds()) / 1000), "ms", sz.ready},
+			benchResult{name + ": RSS", round2(float64(rss) / (1 << 20)), "MiB", sz.rss})
+	}
+	return out, nil
+}
+
+func round(x float64) float64  { return float64(int64(x + 0.5)) }
+func round2(x float64) float64 { return float64(int64(x*100+0.5)) / 100 }

@@ -1,0 +1,152 @@
+package client_test
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"chaoslab/internal/api"
+	"chaoslab/internal/catalog"
+	"chaoslab/internal/client"
+	"chaoslab/internal/server"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func start(t *testing.T, ln net.Listener) func() {
+	t.Helper()
+	cat, err := catalog.Load("../server/testdata/lab.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _, err := server.OpenModel(cat, server.OpenOptions{Servers: []string{"SimulatorDS/testrw"}, Start: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := server.New(server.Options{Model: m})
+	done := make(chan struct{})
+	go func() { s.Serve(ln); close(done) }()
+	stop := func() { s.Close(); <-done }
+	t.Cleanup(stop)
+	return stop
+}
+
+// TestPipelining: many goroutines share one connection; every reply
+// reaches its own caller.
+func TestPipelining(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start(t, ln)
+	ctx := context.Background()
+	c, err := client.Dial(ctx, ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for g := 0; g < 32; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 50; i++ {
+				// Each goroutine asks for a different attribute set; the
+				// reply must match the request.
+				names := []string{"test/tango/rw/A", "test/tango/rw/State"}[:1+(g+i)%2]
+				rs, err := c.ReadAttributes(ctx, names)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if len(rs) != len(names) || rs[len(rs)-1].Name != names[len(names)-1] {
+					errs <- fmt.Errorf("asked %v, got %v", names, rs)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+// TestReconnect: after the server restarts on the same address, the next
+// call reconnects; calls while it is down fail as unavailable.
+func TestReconnect(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	stop := start(t, ln)
+	ctx := context.Background()
+	c, err := client.Dial(ctx, addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.ReadAttributes(ctx, []string{"test/tango/rw/A"}); err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	if _, err := c.ReadAttributes(ctx, []string{"test/tango/rw/A"}); api.ReasonOf(err) != api.ReasonUnavailable {
+		t.Fatalf("read while down: %v", err)
+	}
+	ln2, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Skipf("cannot listen on %s again: %v", addr, err)
+	}
+	start(t, ln2)
+	if _, err := c.ReadAttributes(ctx, []string{"test/tango/rw/A"}); err != nil {
+		t.Fatalf("read after restart: %v", err)
+	}
+}
+
+func TestStaticResolver(t *testing.T) {
+	r := client.Static{Default: "h:1", ByDevice: map[string]string{"a/b/c": "h:2"}}
+	if a, _ := r.Resolve(context.Background(), "A/B/C"); a != "h:2" {
+		t.Errorf("A/B/C -> %s", a)
+	}
+	if a, _ := r.Resolve(context.Background(), "x/y/z"); a != "h:1" {
+		t.Errorf("x/y/z -> %s", a)
+	}
+	if _, err := (client.Static{}).Resolve(context.Background(), "x/y/z"); api.ReasonOf(err) != api.ReasonDeviceNotFound {
+		t.Errorf("empty resolver: %v", err)
+	}
+}
+
+func TestContextTimeout(t *testing.T) {
+	// A listener that accepts and never answers.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	conns := make(chan net.Conn, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err == nil {
+			conns <- c
+		}
+	}()
+	c, err := client.Dial(context.Background(), ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := c.ReadAttributes(ctx, []string{"a/b/c/d"}); api.ReasonOf(err) != api.ReasonTimeout {
+		t.Errorf("read from a silent server: %v", err)
+	}
+	(<-conns).Close()
+}

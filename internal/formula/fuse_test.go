@@ -1,0 +1,66 @@
+package formula
+
+import (
+	"testing"
+
+	"chaoslab/internal/formula/pyval"
+)
+
+// TestFusedMatchesGeneric evaluates formulas with the fused paths on and
+// off over bindings of every kind: the results and errors must agree.
+func TestFusedMatchesGeneric(t *testing.T) {
+	formulas := []string{
+		"PRef + 1e-7*sin(PI*t)",
+		"0 < Current < 20 and not Alarm",
+		"Current > 2 or Alarm",
+		"1 if Current > 2 else 0",
+		"-t * 2 / PRef",
+		"t / 0.0",
+		"sqrt(t) + fabs(-t)",
+		"not (t < PRef) and t == t",
+		"t is None or t != PRef",
+		"(t + 1) * (PRef - 1) > 3 >= Current",
+		"t / 3",
+		"sin(t)",
+		"t - 1 < PRef + 1",
+		"[x * t + 1 for x in (1.5, 2.0, 3)]",
+		"[not x for x in (0, 1.5, None, 'a', t)]",
+		"[x < t < 2 for x in (0, 1.5, -1.0, PRef)]",
+		"(lambda a, b: -a / b if a < b else b)(t, PRef)",
+	}
+	vals := []pyval.Value{pyval.Float(1.5), pyval.Float(-2), pyval.Float(0), pyval.Int(3), pyval.Int(0), pyval.True,
+		pyval.None, pyval.Str("x"), pyval.Float(1e308), pyval.Int(1 << 60), {}}
+	host := map[string]bool{"PRef": true, "t": true, "Current": true, "Alarm": true}
+	for _, src := range formulas {
+		fuseEnabled = true
+		fused := MustCompile(src, &Options{HostNames: host})
+		fuseEnabled = false
+		plain := MustCompile(src, &Options{HostNames: host})
+		fuseEnabled = true
+		for i, a := range vals {
+			for j, b := range vals {
+				results := [2]string{}
+				for k, p := range []*Program{fused, plain} {
+					env := p.NewEnv(&pyval.Context{})
+					ns, _ := pyval.NewDict()
+					env.Namespace = ns
+					for n, name := range []string{"PRef", "t", "Current", "Alarm"} {
+						if s := p.Slot(name); s >= 0 {
+							env.Vars[s] = [4]pyval.Value{a, b, b, a}[n]
+						}
+					}
+					v, err := p.Eval(env)
+					if err != nil {
+						results[k] = "!" + err.Error()
+					} else {
+						r, _ := pyval.Repr(env.Ctx, v)
+						results[k] = r
+					}
+				}
+				if results[0] != results[1] {
+					t.Errorf("%s with #%d, #%d: fused %s, generic %s", src, i, j, results[0], results[1])
+				}
+			}
+		}
+	}
+}

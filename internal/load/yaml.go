@@ -1,0 +1,102 @@
+package load
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/lexer"
+	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
+)
+
+// PosError is a problem at a position of a workload file.
+type PosError struct {
+	File      string
+	Line, Col int
+	Msg       string
+}
+
+func (e *PosError) Error() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+}
+
+// LoadSpecFile reads a workload file.
+func LoadSpecFile(path string) (Spec, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Spec{}, err
+	}
+	return ParseSpec(path, data)
+}
+
+// ParseSpec decodes a workload strictly (unknown keys are errors), fills
+// defaults and validates; every error carries file:line:col.
+func ParseSpec(name string, data []byte) (Spec, error) {
+	var s Spec
+	if err := decodeYAML(data, &s); err != nil {
+		return Spec{}, yamlErr(name, data, err)
+	}
+	s = s.Defaults()
+	errs := s.Validate()
+	if len(errs) == 0 {
+		return s, nil
+	}
+	file, _ := parser.ParseBytes(data, 0)
+	out := make([]error, len(errs))
+	for i, e := range errs {
+		pe := &PosError{File: name, Msg: e.Error()}
+		var fe *FieldError
+		if errors.As(e, &fe) && fe.Field != "" && file != nil {
+			if p, err := yaml.PathString("$." + fe.Field); err == nil {
+				if n, err := p.FilterFile(file); err == nil && n != nil {
+					pos := n.GetToken().Position
+					pe.Line, pe.Col = pos.Line, pos.Column
+				}
+			}
+		}
+		out[i] = pe
+	}
+	return Spec{}, errors.Join(out...)
+}
+
+// yamlErr turns a go-yaml error into a PosError.
+func yamlErr(name string, data []byte, err error) error {
+	var tx *TextError
+	if errors.As(err, &tx) {
+		// A scalar our types refused: go-yaml drops the position, so find
+		// the first token spelling it.
+		for _, tk := range lexer.Tokenize(string(data)) {
+			if tk.Value == tx.Text && tk.Position != nil {
+				return &PosError{File: name, Line: tk.Position.Line, Col: tk.Position.Column, Msg: tx.Msg}
+			}
+		}
+		return &PosError{File: name, Msg: tx.Msg}
+	}
+	var te interface {
+		GetToken() *token.Token
+		GetMessage() string
+	}
+	if errors.As(err, &te) {
+		if tk := te.GetToken(); tk != nil && tk.Position != nil {
+			return &PosError{File: name, Line: tk.Position.Line, Col: tk.Position.Column, Msg: te.GetMessage()}
+		}
+		return &PosError{File: name, Msg: te.GetMessage()}
+	}
+	return &PosError{File: name, Msg: err.Error()}
+}
+
+// decodeYAML decodes strictly; a panic inside go-yaml (seen with odd tags
+// such as "!000") becomes an error: no panic reaches a user.
+func decodeYAML(data []byte, s *Spec) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("invalid YAML (the decoder failed: %v)", r)
+		}
+	}()
+	return yaml.UnmarshalWithOptions(data, s, yaml.Strict(), yaml.DisallowUnknownField())
+}
