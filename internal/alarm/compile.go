@@ -49,16 +49,16 @@ func (r *Registry) Rewrite(f string, vars func(string) (string, bool)) (string, 
 
 // compiled is a rewritten, compiled formula with its bindings.
 type compiled struct {
-	src   string
-	prog  *formula.Program
-	env   *formula.Env
-	refs  []Ref
-	slots []int    // Env slot of each ref (-1: unused)
-	keys  []refKey // distinct (device, attr) reads
-	keyOf []int    // index in keys of each ref
-	state bool     // reads a device State (RethrowState applies)
+	src                                  string
+	prog                                 *formula.Program
+	env                                  *formula.Env
+	refs                                 []Ref
+	slots                                []int    // Env slot of each ref (-1: unused)
+	keys                                 []refKey // distinct (device, attr) reads
+	keyOf                                []int    // index in keys of each ref
+	state                                bool     // reads a device State (RethrowState applies)
 	tSlot, nowSlot, tagSlot, formulaSlot int
-	err   error // rewrite or compile error: the evaluation raises it
+	err                                  error // rewrite or compile error: the evaluation raises it
 }
 
 type refKey struct {

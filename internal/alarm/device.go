@@ -64,6 +64,7 @@ type Device struct {
 	last    map[string]sim.Reading // last value pushed per attribute (change events)
 	past    []string               // PastAlarms
 	lastMsg string                 // LastAlarm
+	pushed  bool                   // first events sent
 }
 
 // alarmAttr is one DevBoolean attribute: true when any alarm whose tag
@@ -323,6 +324,7 @@ func (d *Device) process(a *Alarm, now time.Time, emit func(sim.Event)) {
 	if a.Shelved(now) {
 		return
 	}
+	before := a.Lifecycle
 	o, v, err := d.evaluate(a.c, a.caches, now)
 	a.Value, a.Err = v, err
 	d.lastEval = now
@@ -341,7 +343,11 @@ func (d *Device) process(a *Alarm, now time.Time, emit func(sim.Event)) {
 		}
 	}
 	d.send(a, now, msgs, "")
-	d.push(now, emit)
+	if before.Active != a.Active || before.Failed != a.Failed || before.Recovered != a.Recovered || !d.pushed {
+		// attribute values and summaries only change with the lifecycle
+		d.push(now, emit)
+		d.pushed = true
+	}
 }
 
 // send turns lifecycle messages into notification records.

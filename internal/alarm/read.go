@@ -126,7 +126,8 @@ func severityQuality(sev string) sim.Quality {
 }
 
 // Summary is the AlarmSummary attribute: one line per alarm,
-// "tag=..;state=..;priority=..;time=..;formula=..;message=.." (props:L71).
+// "tag=..;state=..;priority=..;time=..;formula=..;message=.." (props:L71),
+// plus ";runbook=.." when the alarm has one.
 func (d *Device) Summary(now time.Time) []string {
 	dis := !d.isEnabled(now)
 	out := make([]string, 0, len(d.alarms))
@@ -135,8 +136,12 @@ func (d *Device) Summary(now time.Time) []string {
 		if !a.Active.IsZero() {
 			t = fmtTime(a.Active)
 		}
-		out = append(out, fmt.Sprintf("tag=%s;state=%s;priority=%s;time=%s;formula=%s;message=%s",
-			a.Tag, a.State(now, dis), a.Severity, t, a.Formula, a.Description))
+		line := fmt.Sprintf("tag=%s;state=%s;priority=%s;time=%s;formula=%s;message=%s",
+			a.Tag, a.State(now, dis), a.Severity, t, a.Formula, a.Description)
+		if a.Runbook != "" {
+			line += ";runbook=" + a.Runbook // chaoslab extension, last so PANIC parsers keep working
+		}
+		out = append(out, line)
 	}
 	return out
 }

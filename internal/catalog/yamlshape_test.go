@@ -81,3 +81,15 @@ func TestShapeMatchesSchema(t *testing.T) {
 		})
 	}
 }
+
+// FuzzShapeMatchesSchema: for any document, shapeOK implies schema-valid.
+func FuzzShapeMatchesSchema(f *testing.F) {
+	f.Add("servers:\n  S/1:\n    devices:\n      a/b/c:\n        class: C\n")
+	f.Add("templates:\n- devices: '*'\n  class: C\n")
+	f.Add("classes:\n  C:\n    properties:\n      P: [a, 1]\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		if shape, schema, ok := schemaValid(t, src); ok && shape && !schema {
+			t.Errorf("shape check accepts a document the schema rejects:\n%s", src)
+		}
+	})
+}

@@ -69,7 +69,7 @@ An EXPR starting with "-" must follow "--".`,
 				if !ok || !formulaIsIdent(name) {
 					return exit(ExitUsage, fmt.Errorf("chaoslab: --var %q: want NAME=PYTHON_LITERAL", kv))
 				}
-				v, err := formula.LiteralEval(lit, mode)
+				v, err := formulaVarValue(lit, mode, seed)
 				if err != nil {
 					return exit(ExitUsage, fmt.Errorf("chaoslab: --var %s: %v", name, err))
 				}
@@ -213,4 +213,21 @@ func formulaErrorJSON(err error) map[string]any {
 func formulaWriteJSON(s Streams, v any) {
 	b, _ := json.Marshal(v)
 	fmt.Fprintln(s.Out, string(b))
+}
+
+// formulaVarValue reads the value of a --var. A Python literal is the
+// contract; a constant expression over builtins only (-2**63,
+// float('nan'), [0]*3) is accepted too, since it cannot depend on anything
+// but itself. A name that is not a builtin is an error.
+func formulaVarValue(lit string, mode formula.Mode, seed int64) (pyval.Value, error) {
+	v, litErr := formula.LiteralEval(lit, mode)
+	if litErr == nil {
+		return v, nil
+	}
+	prog, err := formula.Compile(lit, &formula.Options{Mode: mode})
+	if err != nil || len(prog.Names()) > 0 {
+		return pyval.Value{}, litErr
+	}
+	ctx := &pyval.Context{Py2: mode == formula.Py2, Rand: pylib.NewRandom(seed)}
+	return prog.Eval(prog.NewEnv(ctx))
 }

@@ -30,6 +30,8 @@ func TestFormulaEval(t *testing.T) {
 		{[]string{"formula", "eval", "--json", "[1, 'a']"}, `{"repr":"[1, 'a']","type":"list"}` + "\n", "", 0},
 		{[]string{"formula", "eval", "--json", "(1 +\n y)"}, `{"error":{"col":2,"line":2,"message":"name 'y' is not defined","type":"NameError"}}` + "\n", "", 1},
 		{[]string{"formula", "eval", "--", "-2**2"}, "-4\n", "", 0},
+		{[]string{"formula", "eval", "--var", "v=-2**63", "v - 1"}, "-9223372036854775809\n", "", 0},
+		{[]string{"formula", "eval", "--var", "x=float('nan')", "x != x"}, "True\n", "", 0},
 		{[]string{"formula", "names", "PRef + 1e-7*sin(PI*t)"}, "PRef\nsin\nPI\nt\n", "", 0},
 		{[]string{"formula", "names", "--json", "[x for x in v]"}, `["v"]` + "\n", "", 0},
 		{[]string{"formula", "check", "1+1", "a.b(c)"}, "", "", 0},
@@ -49,6 +51,7 @@ func TestFormulaEvalUsageErrors(t *testing.T) {
 		{"formula", "eval"},
 		{"formula", "eval", "--bogus", "1"},
 		{"formula", "eval", "--var", "x=foo()", "x"},
+		{"formula", "eval", "--var", "x=foo", "x"},
 		{"formula", "eval", "--var", "noequals", "1"},
 		{"formula", "eval", "--seed", "abc", "1"},
 	} {

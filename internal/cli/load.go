@@ -22,10 +22,10 @@ import (
 func newLoadCmd(s Streams) *cobra.Command {
 	var (
 		file, addr, state, mix, rate, stages, model, events, timeseries string
-		targets, commands                                                []string
-		spec                                                             load.Spec
-		duration, think, poll, maxLate, timeout, maxDuration             time.Duration
-		asJSON, poisson, noProgress                                      bool
+		targets, commands                                               []string
+		spec                                                            load.Spec
+		duration, think, poll, maxLate, timeout, maxDuration            time.Duration
+		asJSON, poisson, noProgress                                     bool
 	)
 	c := &cobra.Command{
 		Use:   "load",

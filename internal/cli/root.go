@@ -54,6 +54,14 @@ func newRoot(s Streams) *cobra.Command {
 		newFormulaCmd(s),
 		newCatalogCmd(s),
 		newServeCmd(s),
+		newUpCmd(s),
+		newDownCmd(s),
+		newStatusCmd(s),
+		newServersCmd(s),
+		newSuperviseCmd(s),
+		newLoadCmd(s),
+		newBenchCmd(s),
+		newTwinCmd(s),
 	)
 	root.AddCommand(newClientCmds(s)...)
 	return root

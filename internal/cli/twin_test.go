@@ -48,10 +48,10 @@ func TestTwinCheck(t *testing.T) {
 	}{
 		{"warnings only", []string{"check", good}, 0,
 			good + ": ok: 1 devices, 2 dynamic attributes (1 cannot evaluate), 0 dynamic commands; 1 warnings\n",
-			good + ":2:53: warning: a/b/c/A: formula 1:1: unknown name 'IeeeFloat': the formula fails with NameError", ""},
+			good + ":2:57: warning: a/b/c/A: formula 1:1: unknown name 'IeeeFloat': the formula fails with NameError", ""},
 		{"quiet", []string{"check", "-q", good}, 0, "", "", "warning"},
 		{"strict", []string{"check", "--strict", good}, 1, good + ": 1 errors, 0 warnings: the twin cannot start\n",
-			good + ":2:53: a/b/c/A: formula 1:1: unknown name 'IeeeFloat'", ""},
+			good + ":2:57: a/b/c/A: formula 1:1: unknown name 'IeeeFloat'", ""},
 		{"cycle", []string{"check", cycle}, 1, "", "a/b/c/A: dependency cycle: A → B → A", ""},
 	}
 	for _, tc := range tests {

@@ -65,10 +65,13 @@ func (c *Client) Subscribe(ctx context.Context, names []string, typ pb.EventType
 		if kind == api.KindEnd {
 			return false
 		}
-		var b pb.EventBatch
-		if err := proto.Unmarshal(payload, &b); err != nil {
-			s.setErr(api.NewError(api.ReasonInternal, "bad event batch: "+err.Error(), "client"))
-			return false
+		b, err := decodeBatch(payload)
+		if err != nil { // something the fast decoder does not handle
+			b = &pb.EventBatch{}
+			if err := proto.Unmarshal(payload, b); err != nil {
+				s.setErr(api.NewError(api.ReasonInternal, "bad event batch: "+err.Error(), "client"))
+				return false
+			}
 		}
 		if !started {
 			started = true

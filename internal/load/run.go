@@ -188,9 +188,6 @@ func Run(ctx context.Context, spec Spec, targets *Targets, opts Options) (*Resul
 		go func() {
 			defer wg.Done()
 			errs[i] = x.Run(runCtx)
-			if spec.Model == ModelEvents && i > 0 {
-				return
-			}
 		}()
 	}
 	wg.Wait()

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -205,7 +206,7 @@ func BenchmarkReadInProcess(b *testing.B) {
 func BenchmarkEvents(b *testing.B) {
 	addr, s := startServer(b, labCatalog, []string{"SimulatorDS/testrw"}, nil)
 	c := dial(b, addr)
-	sub, err := c.Subscribe(context.Background(), []string{"test/tango/rw/A"}, pb.EventType_EVENT_TYPE_CHANGE, client.SubscribeOptions{Queue: 1 << 16, Buffer: 1024})
+	sub, err := c.Subscribe(context.Background(), []string{"test/tango/rw/A"}, pb.EventType_EVENT_TYPE_CHANGE, client.SubscribeOptions{Buffer: 1024})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -218,6 +219,8 @@ func BenchmarkEvents(b *testing.B) {
 	}
 	touched := map[*subscriber]struct{}{}
 	var got, dropped uint64
+	var received atomic.Uint64
+	progress := make(chan struct{}, 1)
 	var wg sync.WaitGroup
 	wg.Add(1)
 	b.ResetTimer()
@@ -226,17 +229,22 @@ func BenchmarkEvents(b *testing.B) {
 		for bt := range sub.C {
 			got += uint64(len(bt.Events))
 			dropped += bt.Dropped
+			received.Store(got + dropped)
+			select {
+			case progress <- struct{}{}:
+			default:
+			}
 			if got+dropped >= uint64(b.N) {
 				return
 			}
 		}
 	}()
-	base := s.eventsSent.Load()
 	for sent := 0; sent < b.N; sent += len(batch) {
 		n := min(len(batch), b.N-sent)
-		// Stay within the queue: this measures delivery, not dropping.
-		for uint64(sent) > s.eventsSent.Load()-base+32<<10 {
-			runtime.Gosched()
+		// Stay within the queue (4096 events): this measures delivery, not
+		// dropping. The publisher waits for the consumer, it does not spin.
+		for uint64(sent) > received.Load()+3000 {
+			<-progress
 		}
 		s.fan.publish(batch[:n], touched)
 	}

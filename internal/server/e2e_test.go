@@ -244,3 +244,37 @@ func TestCrossServerRead(t *testing.T) {
 		t.Fatalf("X = %v, %v; want 42", rs, err)
 	}
 }
+
+// TestHostServer: one process hosting every server of a catalog host;
+// XATTR between its devices stays inside the model.
+func TestHostServer(t *testing.T) {
+	c, err := catalog.Load(labCatalog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, pool, err := OpenModel(c, OpenOptions{Host: "lab1", Start: time.Now()})
+	if err != nil || pool != nil {
+		t.Fatalf("OpenModel: %v (pool %v)", err, pool)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := New(Options{Model: m, Host: "lab1"})
+	done := make(chan struct{})
+	go func() { s.Serve(ln); close(done) }()
+	t.Cleanup(func() { s.Close(); <-done })
+	cl := dial(t, ln.Addr().String())
+	ctx := context.Background()
+	if err := cl.Write(ctx, "test/tango/rw/A", api.Int(9)); err != nil {
+		t.Fatal(err)
+	}
+	rs, err := cl.ReadAttributes(ctx, []string{"test/tango/other/X"})
+	if err != nil || api.FormatValue(rs[0].Value) != "10" {
+		t.Fatalf("X = %v, %v; want 10", rs, err)
+	}
+	info, err := cl.ServerInfo(ctx)
+	if err != nil || info.Devices != 2 || info.Host != "lab1" {
+		t.Errorf("info = %v, %v", info, err)
+	}
+}

@@ -83,10 +83,14 @@ func New(opts Options) *Server {
 // Serve accepts connections on ln until Close. It returns nil after Close.
 func (s *Server) Serve(ln net.Listener) error {
 	s.connsMu.Lock()
-	if s.ctx.Err() != nil || s.httpLn != nil {
+	if s.ctx.Err() != nil { // closed before it started
 		s.connsMu.Unlock()
 		ln.Close()
-		return errors.New("server closed or already serving")
+		return nil
+	}
+	if s.httpLn != nil {
+		s.connsMu.Unlock()
+		return errors.New("server is already serving")
 	}
 	s.httpLn = newChanListener(ln.Addr())
 	s.wg.Add(3)

@@ -22,6 +22,7 @@ import (
 type progInfo struct {
 	prog  *formula.Program
 	err   error
+	src   string       // the text, shared by every device using it (not a slice of the catalog file)
 	env   *formula.Env // shared by every device (see device.run)
 	busy  bool         // env is in use by an evaluation in progress
 	slots struct{ t, read, write, value, attribute, name, state, args, deflt int32 }
@@ -53,6 +54,10 @@ func (w *World) compile(src string, py2 bool, extra []string) *progInfo {
 	if ok {
 		return p
 	}
+	// A new text: clone it, so the World does not keep the catalog file
+	// alive through a slice of it; every device then shares this copy.
+	src = strings.Clone(src)
+	key.src = src
 	mode := formula.Py3
 	mi := 0
 	if py2 {
@@ -68,7 +73,7 @@ func (w *World) compile(src string, py2 bool, extra []string) *progInfo {
 			hn[k] = true
 		}
 	}
-	info := &progInfo{}
+	info := &progInfo{src: src}
 	info.prog, info.err = formula.Compile(src, &formula.Options{Mode: mode, Globals: w.globals[mi], HostNames: hn})
 	s := &info.slots
 	if info.err == nil {
@@ -90,6 +95,7 @@ func (w *World) compile(src string, py2 bool, extra []string) *progInfo {
 
 // builder holds what building one device needs.
 type builder struct {
+	arena arena // copies of the catalog strings the World keeps
 	w     *World
 	cat   *catalog.Catalog
 	d     *device
@@ -98,6 +104,8 @@ type builder struct {
 	exact map[string]bool  // names a formula may read besides globals
 	extra []string
 	pos   []catalog.Pos // where each attribute is declared
+	offs  []int         // byte offset of each attribute's formula in its cell (-1 unknown)
+	foff  int           // offset of the formula being bound (-1 unknown)
 }
 
 func (b *builder) warn(pos catalog.Pos, name, format string, args ...any) {
@@ -140,6 +148,7 @@ func build(cat *catalog.Catalog, opts Options) (*World, error) {
 	}
 	var probs Problems
 	var todo []*device
+	var names arena
 	for _, srv := range cat.Servers {
 		if len(servers) > 0 && !servers[strings.ToLower(srv.Name)] {
 			continue
@@ -147,7 +156,7 @@ func build(cat *catalog.Catalog, opts Options) (*World, error) {
 		if opts.Host != "" && !strings.EqualFold(srv.Host, opts.Host) {
 			continue
 		}
-		srvName, srvHost := strings.Clone(srv.Name), strings.Clone(srv.Host)
+		srvName, srvHost := names.clone(srv.Name), names.clone(srv.Host)
 		for _, cd := range srv.Devices {
 			key := strings.ToLower(cd.Name)
 			if _, dup := w.byName[key]; dup {
@@ -156,7 +165,7 @@ func build(cat *catalog.Catalog, opts Options) (*World, error) {
 			}
 			// Strings kept by the World are cloned: catalog strings are
 			// slices of the whole file, which must not stay alive.
-			d := &device{w: w, idx: int32(len(w.devs)), name: strings.Clone(cd.Name), class: strings.Clone(cd.Class), server: srvName, host: srvHost,
+			d := &device{w: w, idx: int32(len(w.devs)), name: names.clone(cd.Name), class: names.clone(cd.Class), server: srvName, host: srvHost,
 				cat: cd, t0: w.start, stateHeap: -1}
 			d.rnd.seed = deviceSeed(opts.Seed, cd.Name)
 			w.byName[strings.ToLower(d.name)] = d.idx // ToLower may return its argument: key on the clone
@@ -269,7 +278,7 @@ func (b *builder) device() {
 	// Attribute declarations: LoadFromFile lines first, then the property,
 	// so the property wins for a name declared twice (dyn.py:L455-456).
 	var decls []decl
-	b.pos = b.pos[:0]
+	b.pos, b.offs = b.pos[:0], b.offs[:0]
 	if p := b.prop("LoadFromFile"); p != nil && len(p.Values) > 0 {
 		decls = append(decls, b.loadFile(p)...)
 	}
@@ -281,15 +290,15 @@ func (b *builder) device() {
 	decls = append(decls, ds...)
 	d.attrs = make([]attr, 0, len(decls))
 	for _, dc := range decls {
-		dc.name, dc.formula = strings.Clone(dc.name), strings.Clone(dc.formula)
+		dc.name = b.arena.clone(dc.name)
 		if i := d.findAttr(dc.name); i >= 0 {
 			// Same name (case-insensitive): the first attribute, the last formula.
 			d.attrs[i].src = dc.formula
-			b.pos[i] = dc.pos
+			b.pos[i], b.offs[i] = dc.pos, dc.off
 			continue
 		}
 		d.attrs = append(d.attrs, attr{name: dc.name, src: dc.formula, heap: -1})
-		b.pos = append(b.pos, dc.pos)
+		b.pos, b.offs = append(b.pos, dc.pos), append(b.offs, dc.off)
 	}
 	for i := range d.attrs {
 		a := &d.attrs[i]
@@ -309,11 +318,11 @@ func (b *builder) device() {
 			continue
 		}
 		if k := d.findCmd(c.name); k >= 0 {
-			d.cmds[k].src = strings.Clone(c.formula)
+			d.cmds[k].src = c.formula
 			continue
 		}
 		in, out, ot := commandTypes(c.formula)
-		d.cmds = append(d.cmds, command{name: strings.Clone(c.name), src: strings.Clone(c.formula), in: in, out: out, outType: ot})
+		d.cmds = append(d.cmds, command{name: b.arena.clone(c.name), src: c.formula, in: in, out: out, outType: ot})
 	}
 
 	// Names formulas may read: attributes (bound), commands (namespace).
@@ -368,7 +377,10 @@ func (b *builder) device() {
 	for i := range d.attrs {
 		a := &d.attrs[i]
 		var problem string
+		b.foff = b.offs[i]
 		b.bindUse(&a.u, a.src, b.pos[i], a.name, i, &problem)
+		b.foff = -1
+		a.src = a.u.info.src
 		if problem != "" {
 			if d.problems == nil {
 				d.problems = map[int32]string{}
@@ -397,6 +409,7 @@ func (b *builder) device() {
 		c := &d.cmds[k]
 		var p string
 		b.bindUse(&c.u, c.src, catalog.Pos{}, c.name, -1, &p)
+		c.src = c.u.info.src
 	}
 
 	// States.
@@ -404,7 +417,7 @@ func (b *builder) device() {
 	for _, l := range propLines(b.prop("DynamicStatus"), true) {
 		var u use
 		var p string
-		b.bindUse(&u, strings.Clone(l.text), l.pos, "Status", -1, &p)
+		b.bindUse(&u, l.text, l.pos, "Status", -1, &p)
 		d.status = append(d.status, u)
 	}
 
@@ -479,6 +492,7 @@ func (b *builder) bindUse(u *use, src string, pos catalog.Pos, name string, self
 	}
 	info := b.w.compile(src, d.py2, b.extra)
 	u.info = info
+	src = info.src
 	if info.err != nil {
 		p := Problem{Pos: pos, Device: d.name, Name: name, Msg: firstLine(info.err.Error())}
 		var se *formula.SyntaxError
@@ -518,7 +532,14 @@ func (b *builder) bindUse(u *use, src string, pos catalog.Pos, name string, self
 		p := Problem{Pos: pos, Device: d.name, Name: name,
 			Msg: msg + ": the formula fails with NameError where it reaches it. A host-specific helper (PLC Bit, IeeeFloat, WriteFlag ...)? " +
 				"Plug it in with sim.Options.Helpers; an attribute of another device? read it with ATTR('dom/fam/mem/attr')"}
-		p.Line, p.Col = findName(src, n)
+		var off int
+		p.Line, p.Col, off = findName(src, n)
+		// Point the file position at the name itself when the formula's
+		// first line is the cell's text as written (no quotes or escapes
+		// before the name that could shift columns).
+		if p.Line == 1 && b.foff >= 0 && pos.Line > 0 && pos.Col > 0 && !strings.ContainsAny(src[:off], "\"\\") {
+			p.Pos.Col += b.foff + off
+		}
 		*b.probs = append(*b.probs, p)
 		if *problem == "" {
 			*problem = msg
@@ -637,6 +658,7 @@ func (b *builder) states() {
 				r := stateRule{state: s, src: fmt.Sprintf("int(%s)==int(%s)", s, dc.formula)}
 				var pr string
 				b.bindUse(&r.u, r.src, dc.pos, "State", -1, &pr)
+				r.src = r.u.info.src
 				d.states = append(d.states, r)
 			}
 			continue
@@ -646,9 +668,10 @@ func (b *builder) states() {
 			b.warn(dc.pos, "State", "%q is not a DevState; line ignored (as DynamicDS does)", dc.name)
 			continue
 		}
-		r := stateRule{state: s, src: strings.Clone(dc.formula)}
+		r := stateRule{state: s, src: dc.formula}
 		var pr string
 		b.bindUse(&r.u, r.src, dc.pos, "State "+key, -1, &pr)
+		r.src = r.u.info.src
 		d.states = append(d.states, r)
 	}
 }
@@ -689,7 +712,7 @@ func (b *builder) loadFile(p *catalog.Property) []decl {
 			b.warn(lp, "", "line %q is not NAME=formula; ignored", l)
 			continue
 		}
-		out = append(out, decl{name: strings.TrimSpace(l[:k]), formula: strings.TrimSpace(l[k+1:]), pos: lp})
+		out = append(out, decl{name: strings.TrimSpace(l[:k]), formula: strings.TrimSpace(l[k+1:]), pos: lp, off: -1})
 	}
 	return out
 }
@@ -734,8 +757,17 @@ func (b *builder) configs() {
 		}
 		a := &d.attrs[i]
 		c := &attrCfg{}
+		// One pass over the attribute's properties (first of a name wins,
+		// as AttrConfig.Property), then lookups by known name.
+		var props [len(attrPropNames)]*catalog.Property
+		for _, p := range ac.Properties {
+			if k, ok := attrPropIdx[lowerASCII(p.Name)]; ok && props[k] == nil {
+				props[k] = p
+			}
+		}
+		prop := func(name string) *catalog.Property { return props[attrPropIdx[name]] }
 		signed := func(name string, dst *Limit) {
-			p := ac.Property(name)
+			p := prop(name)
 			l, ok := parseSignedLimit(p)
 			if !ok {
 				b.warn(p.Pos, a.name, "%s %q is not a number; ignored", name, p.Values[0])
@@ -743,7 +775,7 @@ func (b *builder) configs() {
 			*dst = l
 		}
 		abs := func(name string) float64 {
-			p := ac.Property(name)
+			p := prop(name)
 			l, ok := parseLimit(p)
 			if !ok {
 				b.warn(p.Pos, a.name, "%s %q is not a number; ignored", name, p.Values[0])
@@ -758,7 +790,7 @@ func (b *builder) configs() {
 		signed("min_warning", &c.minWarning)
 		signed("max_warning", &c.maxWarning)
 		str := func(name string) string {
-			if p := ac.Property(name); p != nil && len(p.Values) > 0 {
+			if p := prop(name); p != nil && len(p.Values) > 0 {
 				return strings.Join(p.Values, "\n")
 			}
 			return ""
@@ -771,11 +803,12 @@ func (b *builder) configs() {
 		}
 		// Equal configurations are shared (most devices of a family have
 		// the same); mutCfg copies before any change.
-		c.unit, c.label, c.format, c.desc = strings.Clone(c.unit), strings.Clone(c.label), strings.Clone(c.format), strings.Clone(c.desc)
 		b.w.cfgMu.Lock()
 		if sh, ok := b.w.cfgs[*c]; ok {
 			c = sh
 		} else {
+			// Kept: copy the strings out of the catalog file.
+			c.unit, c.label, c.format, c.desc = strings.Clone(c.unit), strings.Clone(c.label), strings.Clone(c.format), strings.Clone(c.desc)
 			b.w.cfgs[*c] = c
 		}
 		b.w.cfgMu.Unlock()
@@ -893,9 +926,9 @@ func (b *builder) extraDeps(p *catalog.Property) {
 	}
 }
 
-// findName returns the 1-based line:col (in runes) of the first use of
-// identifier n in src outside string literals, or 0, 0.
-func findName(src, n string) (int, int) {
+// findName returns the 1-based line:col (in runes) and the byte offset of
+// the first use of identifier n in src outside string literals, or 0, 0, 0.
+func findName(src, n string) (int, int, int) {
 	line, col := 1, 1
 	var quote byte
 	for i := 0; i < len(src); i++ {
@@ -916,7 +949,7 @@ func findName(src, n string) (int, int) {
 				j++
 			}
 			if src[i:j] == n && (c < '0' || c > '9') {
-				return line, col
+				return line, col, i
 			}
 			col += len([]rune(src[i:j])) - 1
 			i = j - 1
@@ -927,5 +960,18 @@ func findName(src, n string) (int, int) {
 			col++
 		}
 	}
-	return 0, 0
+	return 0, 0, 0
 }
+
+// attrPropNames are the attribute properties the model reads.
+var attrPropNames = [...]string{"min_value", "max_value", "min_alarm", "max_alarm", "min_warning", "max_warning",
+	"unit", "label", "format", "description", "abs_change", "rel_change", "event_period",
+	"archive_abs_change", "archive_rel_change", "archive_period", "polling_period"}
+
+var attrPropIdx = func() map[string]int {
+	m := make(map[string]int, len(attrPropNames))
+	for i, n := range attrPropNames {
+		m[n] = i
+	}
+	return m
+}()

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"chaoslab/internal/catalog"
 	"chaoslab/internal/formula/pyval"
@@ -26,7 +27,7 @@ func (w *World) buildDevices(devs []*device) Problems {
 		for _, d := range devs[c*buildChunk : min(len(devs), (c+1)*buildChunk)] {
 			b.d = d
 			b.device()
-			d.propv = devProps(d.cat)
+			d.propv = devProps(&b.arena, d.cat)
 		}
 	}
 	workers := min(runtime.GOMAXPROCS(0), chunks)
@@ -36,7 +37,7 @@ func (w *World) buildDevices(devs []*device) Problems {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			b := &builder{w: w, cat: w.cat, lower: map[string]int32{}, exact: map[string]bool{}}
+			b := &builder{w: w, cat: w.cat, lower: map[string]int32{}, exact: map[string]bool{}, foff: -1}
 			for {
 				c := int(next.Add(1) - 1)
 				if c >= chunks {
@@ -66,7 +67,7 @@ var formulaProps = map[string]bool{"dynamicattributes": true, "dynamicstates": t
 
 // keepProps copies properties (strings cloned: catalog strings are slices
 // of the whole file).
-func keepProps(ps []*catalog.Property) []propKV {
+func keepProps(a *arena, ps []*catalog.Property) []propKV {
 	var out []propKV
 	for _, p := range ps {
 		if formulaProps[strings.ToLower(p.Name)] {
@@ -74,18 +75,18 @@ func keepProps(ps []*catalog.Property) []propKV {
 		}
 		vs := make([]string, len(p.Values))
 		for i, v := range p.Values {
-			vs[i] = strings.Clone(v)
+			vs[i] = a.clone(v)
 		}
-		out = append(out, propKV{name: strings.Clone(p.Name), values: vs})
+		out = append(out, propKV{name: a.clone(p.Name), values: vs})
 	}
 	return out
 }
 
-func devProps(cd *catalog.Device) []propKV {
+func devProps(a *arena, cd *catalog.Device) []propKV {
 	if cd == nil {
 		return nil
 	}
-	return keepProps(cd.Properties)
+	return keepProps(a, cd.Properties)
 }
 
 func classProps(cat *catalog.Catalog) map[string][]propKV {
@@ -93,8 +94,9 @@ func classProps(cat *catalog.Catalog) map[string][]propKV {
 		return nil
 	}
 	out := make(map[string][]propKV, len(cat.Classes))
+	var a arena
 	for n, c := range cat.Classes {
-		out[n] = keepProps(c.Properties)
+		out[strings.Clone(n)] = keepProps(&a, c.Properties)
 	}
 	return out
 }
@@ -138,4 +140,27 @@ func (d *device) formulaProperty(name string) pyval.Value {
 		return lines[0]
 	}
 	return pyval.NewList(lines)
+}
+
+// arena copies strings into shared chunks: the World keeps many short
+// strings (names, property values) that must not be slices of the catalog
+// file, and one allocation per chunk is far cheaper than one per string.
+// Strings never move; a chunk lives as long as any of its strings.
+type arena struct{ buf []byte }
+
+const arenaChunk = 32 << 10
+
+func (a *arena) clone(s string) string {
+	if s == "" {
+		return ""
+	}
+	if len(s) > arenaChunk/8 {
+		return strings.Clone(s)
+	}
+	if cap(a.buf)-len(a.buf) < len(s) {
+		a.buf = make([]byte, 0, arenaChunk)
+	}
+	a.buf = append(a.buf, s...)
+	b := a.buf[len(a.buf)-len(s):]
+	return unsafe.String(&b[0], len(b))
 }

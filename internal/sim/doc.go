@@ -4,8 +4,12 @@
 // given.
 //
 // The World is a pure, single-threaded state machine in the style of
-// etcd's raft: no goroutines, no I/O (except reading LoadFromFile files
-// while building), no wall clock, no global randomness.
+// etcd's raft: no goroutines, no I/O (except reading LoadFromFile and
+// FILE('literal') files while building), no wall clock, no global
+// randomness. Building (New) uses every core: devices are built in
+// parallel and share one compiled Program per distinct formula text. The
+// World does not keep the catalog alive. LoadFile is the one loader of
+// both `chaoslab catalog check`-style checks and the twin.
 //
 //	cat ──New──▶ World ◀── Read/Write/Command/State/Status(now, ...)
 //	                │

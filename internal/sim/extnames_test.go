@@ -225,3 +225,77 @@ func TestPropertyAfterBuild(t *testing.T) {
 		}
 	}
 }
+
+func TestFindName(t *testing.T) {
+	tests := []struct {
+		src, name string
+		line, col int
+	}{
+		{"IeeeFloat([1])", "IeeeFloat", 1, 1},
+		{"DevDouble(Bit(x, 3))", "Bit", 1, 11},
+		{"'Bit' + Bit", "Bit", 1, 9},
+		{"xBit + Bit", "Bit", 1, 8},
+		{"a and \\\n  PNV(1)", "PNV", 2, 3},
+		{"'é' + PNV", "PNV", 1, 7},
+		{"nothing", "PNV", 0, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.src, func(t *testing.T) {
+			if l, c, _ := findName(tc.src, tc.name); l != tc.line || c != tc.col {
+				t.Errorf("findName(%q, %q) = %d:%d, want %d:%d", tc.src, tc.name, l, c, tc.line, tc.col)
+			}
+		})
+	}
+}
+
+// TestParallelBuild: a World built on several cores (more devices than one
+// build chunk) is the same as the sequential answer: same problems in the
+// same order, same readings. Run with -race.
+func TestParallelBuild(t *testing.T) {
+	cat := bigCatalog(3*buildChunk+7, true)
+	for i, d := range cat.Servers[0].Devices {
+		if i%50 == 0 {
+			d.Properties[0].Values = append(d.Properties[0].Values, "Z = Helper(A0)")
+		}
+	}
+	w1 := newWorld(t, cat, Options{})
+	w2 := newWorld(t, cat, Options{})
+	if len(w1.Problems()) != 8 || w1.Problems().Error() != w2.Problems().Error() {
+		t.Fatalf("problems differ or are not 8:\n%v\n---\n%v", w1.Problems(), w2.Problems())
+	}
+	for i, p := range w1.Problems() {
+		if want := cat.Servers[0].Devices[i*50].Name; p.Device != want {
+			t.Errorf("problem %d is of %s, want %s (device order)", i, p.Device, want)
+		}
+	}
+	for _, d := range w1.Devices() {
+		r1, _ := w1.Read(at(1), d.Name, "A0", "A9")
+		r2, _ := w2.Read(at(1), d.Name, "A0", "A9")
+		for k := range r1 {
+			if show(t, r1[k]) != show(t, r2[k]) {
+				t.Fatalf("%s: %s != %s", d.Name, show(t, r1[k]), show(t, r2[k]))
+			}
+		}
+	}
+}
+
+// TestSharedEnvNested: devices share one Env per formula text; an
+// evaluation nested inside another of the same text (XATTR of another
+// device with the same formula) must not clobber the outer one.
+func TestSharedEnvNested(t *testing.T) {
+	f := "A = DevDouble(XATTR('y/y/y/A', 0)) + 1 + (1 if NAME == 'x/x/x' else 0)*10"
+	mk := func(name string) *catalog.Device {
+		return &catalog.Device{Name: name, Class: "SimulatorDS", Properties: []*catalog.Property{
+			{Name: "DynamicAttributes", Values: []string{f}}, {Name: "StartupDelay", Values: []string{"0"}}}}
+	}
+	cat := &catalog.Catalog{Servers: []*catalog.Server{{Name: "SimulatorDS/t", Devices: []*catalog.Device{mk("x/x/x"), mk("y/y/y")}}}}
+	w := newWorld(t, cat, Options{})
+	// x: XATTR(y.A) → y evaluates the same Program (nested) → its own
+	// XATTR(y.A) is a recursion → default 0 → y.A = 1; x.A = 1 + 1 + 10.
+	if got := show(t, read1(t, w, at(1), "x/x/x", "A")); got != "12.0" {
+		t.Errorf("x.A = %s, want 12.0", got)
+	}
+	if got := show(t, read1(t, w, at(1), "y/y/y", "A")); got != "1.0" {
+		t.Errorf("y.A = %s, want 1.0 (kept from the nested evaluation)", got)
+	}
+}

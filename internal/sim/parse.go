@@ -12,6 +12,7 @@ import (
 type line struct {
 	text string
 	pos  catalog.Pos // position of the property value cell it started in
+	off  int         // byte offset of text in the cell (leading blanks stripped)
 }
 
 // propLines applies fandango's rules to a string-array property
@@ -29,6 +30,7 @@ func propLines(p *catalog.Property, join bool) []line {
 		if k := strings.IndexByte(v, '#'); k >= 0 {
 			v = v[:k]
 		}
+		lead := len(v) - len(strings.TrimLeft(v, " \t"))
 		v = strings.TrimSpace(v)
 		pos := p.Pos
 		if i < len(p.At) {
@@ -36,8 +38,9 @@ func propLines(p *catalog.Property, join bool) []line {
 		}
 		if cont && len(out) > 0 {
 			out[len(out)-1].text += v
+			out[len(out)-1].off = -1 // columns after the join are not the first cell's
 		} else {
-			out = append(out, line{text: v, pos: pos})
+			out = append(out, line{text: v, pos: pos, off: lead})
 		}
 		cont = false
 		if join && strings.HasSuffix(v, `\`) {
@@ -60,6 +63,7 @@ func propLines(p *catalog.Property, join bool) []line {
 type decl struct {
 	name, formula string
 	pos           catalog.Pos
+	off           int // byte offset of the formula in the cell; -1 unknown
 }
 
 // splitDecls splits lines at the first '=' (dyn.py:L637-657). Lines
@@ -76,7 +80,12 @@ func splitDecls(ls []line) (ds []decl, bad []line) {
 			bad = append(bad, l)
 			continue
 		}
-		ds = append(ds, decl{name: name, formula: f, pos: l.pos})
+		off := -1
+		if l.off >= 0 {
+			rest := l.text[k+1:]
+			off = l.off + k + 1 + len(rest) - len(strings.TrimLeft(rest, " \t"))
+		}
+		ds = append(ds, decl{name: name, formula: f, pos: l.pos, off: off})
 	}
 	return ds, bad
 }

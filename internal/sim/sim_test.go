@@ -477,7 +477,7 @@ func TestUnknownHelper(t *testing.T) {
 	cat := dev("elin/beam/run", map[string][]string{"DynamicAttributes": {"Delay = IeeeFloat([1, 2])", "Ok = 2"}})
 	w := newWorld(t, cat, Options{})
 	ps := w.Problems()
-	if len(ps) != 1 || ps[0].Error() != "test.csv:2:5: elin/beam/run/Delay: formula 1:1: unknown name 'IeeeFloat': the formula fails with NameError where it reaches it. "+
+	if len(ps) != 1 || ps[0].Error() != "test.csv:2:13: elin/beam/run/Delay: formula 1:1: unknown name 'IeeeFloat': the formula fails with NameError where it reaches it. "+
 		"A host-specific helper (PLC Bit, IeeeFloat, WriteFlag ...)? Plug it in with sim.Options.Helpers; an attribute of another device? read it with ATTR('dom/fam/mem/attr')" {
 		t.Fatalf("problems: %v", ps)
 	}

@@ -11,7 +11,8 @@
 //
 // The state file is the contract with the rest of chaoslab: LoadState reads
 // it, State.Resolve maps a device to the address of the server hosting it
-// (a client.Resolver), and Inspect re-checks every recorded pid against
+// (a client.Resolver; NewResolver re-reads the file when it changes, for
+// long-lived users), and Inspect re-checks every recorded pid against
 // /proc so that status shows the truth even after the supervisor died.
 //
 // Crash safety: every process is recorded with its pid and its start time

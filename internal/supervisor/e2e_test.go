@@ -386,6 +386,10 @@ func TestE2ERecover(t *testing.T) {
 	if _, errOut, code := tw.run("servers", "stop", "*"); code == 0 || !strings.Contains(errOut, "is not running") {
 		t.Errorf("servers stop without a supervisor: exit %d %s", code, errOut)
 	}
+	// A server stopped on purpose, then the supervisor died: up starts it.
+	st = tw.state()
+	tw.server(st, "SimulatorDS/h0a").Desired = DesiredStopped
+	st.Save()
 
 	out = tw.must("up", testdata(t, "twin.csv"))
 	if !strings.Contains(out, "restarted over") {
@@ -396,8 +400,8 @@ func TestE2ERecover(t *testing.T) {
 		t.Fatalf("recovered state: supervisor %d, %d servers", st.Supervisor.Pid, len(st.Servers))
 	}
 	for name, pid := range pids {
-		if sv := tw.server(st, name); sv.Pid != pid || sv.Phase != PhaseRunning {
-			t.Errorf("%s not adopted: pid %d (was %d), %s", name, sv.Pid, pid, sv.Phase)
+		if sv := tw.server(st, name); sv.Pid != pid || sv.Phase != PhaseRunning || sv.Desired != DesiredRunning {
+			t.Errorf("%s not adopted: pid %d (was %d), %s, desired %s", name, sv.Pid, pid, sv.Phase, sv.Desired)
 		}
 	}
 	// An adopted server that crashes is restarted.

@@ -95,3 +95,23 @@ func FuzzDecodeState(f *testing.F) {
 		}
 	})
 }
+
+func TestDirResolver(t *testing.T) {
+	dir := t.TempDir()
+	r := NewResolver(dir)
+	if _, err := r.Resolve(context.Background(), "test/h0/a"); !errors.Is(err, ErrNoState) {
+		t.Fatalf("Resolve without state = %v, want ErrNoState", err)
+	}
+	st := testState(dir)
+	st.Save()
+	if a, err := r.Resolve(context.Background(), "test/h0/a"); a != "127.0.0.1:1" || err != nil {
+		t.Fatalf("Resolve = %q, %v", a, err)
+	}
+	// A restart on another address is seen (the file changes size here;
+	// the modification time changes too on any real rewrite).
+	st.Servers[0].Addr = "127.0.0.1:12345"
+	st.Save()
+	if a, err := r.Resolve(context.Background(), "test/h0/a"); a != "127.0.0.1:12345" || err != nil {
+		t.Fatalf("Resolve after a change = %q, %v", a, err)
+	}
+}

@@ -188,6 +188,9 @@ func (s *supervisor) boot() {
 	for _, sv := range s.st.Servers {
 		if sv.Pid != 0 && Alive(sv.Proc, sv.ReadyFile) {
 			s.adopt(sv)
+			if sv.Desired == DesiredStopped {
+				s.stop(sv, s.proc(sv.Name)) // a stop the dead supervisor did not finish
+			}
 			continue
 		}
 		sv.Proc = Proc{}

@@ -130,10 +130,16 @@ func Up(ctx context.Context, o UpOptions) (*UpResult, error) {
 		}
 		res.Already = len(missing) == 0 && len(down) == 0
 	default:
-		// The supervisor died: a new one adopts what still runs.
+		// The supervisor died: a new one adopts what still runs and
+		// starts the rest of what up asks for, stopped servers included.
 		for _, sv := range want {
-			if st.Server(sv.Name) == nil {
+			cur := st.Server(sv.Name)
+			if cur == nil {
 				st.Servers = append(st.Servers, sv)
+				continue
+			}
+			if cur.Desired != DesiredRunning || cur.Phase == PhaseFailed {
+				cur.Desired, cur.RestartTimes = DesiredRunning, nil
 			}
 		}
 		st.Binary = bin

@@ -3,8 +3,10 @@ package pylib
 import (
 	"math"
 	"math/big"
+	"reflect"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"chaoslab/internal/formula/pyval"
 )
@@ -20,9 +22,10 @@ func Builtins(py2 bool) map[string]value {
 		"all":        builtin1("all", bAll),
 		"any":        builtin1("any", bAny),
 		"bin":        builtin1("bin", func(ctx *context, a value) (value, error) { return intText(a, 2, "0b") }),
-		"oct":        builtin1("oct", func(ctx *context, a value) (value, error) { return intText(a, 8, "0o") }),
-		"hex":        builtin1("hex", func(ctx *context, a value) (value, error) { return intText(a, 16, "0x") }),
+		"oct":        builtin1("oct", func(ctx *context, a value) (value, error) { return intTextMode(ctx, a, 8, "0o", "oct") }),
+		"hex":        builtin1("hex", func(ctx *context, a value) (value, error) { return intTextMode(ctx, a, 16, "0x", "hex") }),
 		"callable":   builtin1("callable", bCallable),
+		"id":         builtin1("id", bID),
 		"chr":        builtin1("chr", bChr),
 		"divmod":     builtin2("divmod", bDivmod),
 		"enumerate":  builtin("enumerate", bEnumerate),
@@ -110,6 +113,33 @@ func bAny(ctx *context, a value) (value, error) {
 }
 
 // intText is bin/oct/hex: "-0x1f" for negative numbers.
+// intTextMode is hex() or oct() in the context's mode: Python 2 writes
+// octal with a bare "0" prefix ("0" for zero), marks longs (beyond int64)
+// with an "L" and refuses non-integers with its own message.
+func intTextMode(ctx *context, a value, base int, prefix, name string) (value, error) {
+	if !ctx.Py2 {
+		return intText(a, base, prefix)
+	}
+	if !isInt(a) {
+		return value{}, typeErr("%s() argument can't be converted to %s", name, name)
+	}
+	b := bigOf(a)
+	if base == 8 {
+		prefix = "0"
+		if b.Sign() == 0 {
+			return pyval.Str("0"), nil
+		}
+	}
+	suffix := ""
+	if a.K == pyval.BigKind && !b.IsInt64() {
+		suffix = "L"
+	}
+	if b.Sign() < 0 {
+		return pyval.Str("-" + prefix + new(big.Int).Neg(b).Text(base) + suffix), nil
+	}
+	return pyval.Str(prefix + b.Text(base) + suffix), nil
+}
+
 func intText(a value, base int, prefix string) (value, error) {
 	b, err := indexArg(a)
 	if err != nil {
@@ -174,11 +204,8 @@ func bDivmod(ctx *context, a, b value) (value, error) {
 	if !isNumber(a) || !isNumber(b) {
 		return value{}, typeErr("unsupported operand type(s) for divmod(): '%s' and '%s'", pyval.TypeName(a), pyval.TypeName(b))
 	}
-	q, err := pyval.Binary(ctx, pyval.OpFloorDiv, a, b)
-	if err != nil {
-		return value{}, err
-	}
-	r, err := pyval.Binary(ctx, pyval.OpMod, a, b)
+	// pyval.DivMod, not // then %: the float error is "float divmod()".
+	q, r, err := pyval.DivMod(ctx, a, b)
 	if err != nil {
 		return value{}, err
 	}
@@ -652,4 +679,23 @@ func bNext(ctx *context, args []value, kw []keyword) (value, error) {
 		return value{}, &pyval.Exception{Type: "StopIteration"}
 	}
 	return v, nil
+}
+
+// bID is id(x): the address of x's object for values that have one; scalars
+// (int, float, bool, None) get a number derived from their kind and bits,
+// equal for equal payloads as CPython's cached small ints are.
+func bID(ctx *context, a value) (value, error) {
+	if a.O != nil {
+		rv := reflect.ValueOf(a.O)
+		switch rv.Kind() {
+		case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func:
+			return pyval.Int(int64(rv.Pointer())), nil
+		case reflect.String:
+			if s := a.String(); s != "" {
+				return pyval.Int(int64(uintptr(unsafe.Pointer(unsafe.StringData(s))))), nil
+			}
+		}
+	}
+	h := uint64(a.K)*0x9e3779b97f4a7c15 ^ a.N*0xbf58476d1ce4e5b9
+	return pyval.Int(int64(0x7f0000000000 | h>>24&0xffffffffff0)), nil
 }

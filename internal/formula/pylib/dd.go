@@ -263,6 +263,9 @@ func crExp(x float64) float64 {
 // logDD returns ln x for finite x > 0 as a double-double.
 func logDD(x float64) dd {
 	ddOnce.Do(initDD)
+	if math.IsInf(x, 1) || math.IsNaN(x) || x <= 0 {
+		return dd{math.Log(x), 0}
+	}
 	if x > 0.96875 && x < 1.03125 {
 		// 2 atanh(s), s = (x-1)/(x+1): no cancellation near 1.
 		num := x - 1 // exact
@@ -295,6 +298,9 @@ func logDD(x float64) dd {
 func crLog(x float64) float64 {
 	if x == 1 {
 		return 0
+	}
+	if math.IsInf(x, 1) || math.IsNaN(x) {
+		return x // Frexp would leave x unchanged and the split below loop
 	}
 	ddOnce.Do(initDD)
 	if r, ok := fastLog(x); ok {

@@ -3,6 +3,7 @@ package pylib
 import (
 	"math"
 	"math/big"
+	"strings"
 
 	"chaoslab/internal/formula/pyval"
 )
@@ -60,9 +61,14 @@ func mathFuncs() map[string]value {
 	m["log"] = mathFn("log", mLog)
 	m["log2"] = math1Int("log2", crLog2)
 	m["log10"] = math1Int("log10", libmLog10)
-	m["floor"] = math1Any("floor", func(ctx *context, a value) (value, error) { return floorCeil(a, math.Floor) })
-	m["ceil"] = math1Any("ceil", func(ctx *context, a value) (value, error) { return floorCeil(a, math.Ceil) })
-	m["trunc"] = math1Any("trunc", func(ctx *context, a value) (value, error) { return floorCeil(a, math.Trunc) })
+	m["floor"] = math1Any("floor", func(ctx *context, a value) (value, error) { return floorCeilMode(ctx, a, math.Floor) })
+	m["ceil"] = math1Any("ceil", func(ctx *context, a value) (value, error) { return floorCeilMode(ctx, a, math.Ceil) })
+	m["trunc"] = math1Any("trunc", func(ctx *context, a value) (value, error) {
+		if ctx.Py2 && !isNumber(a) {
+			return value{}, pyval.Errorf("AttributeError", "'%s' object has no attribute '__trunc__'", pyval.TypeNameCtx(ctx, a))
+		}
+		return floorCeil(a, math.Trunc)
+	})
 	m["degrees"] = math1("degrees", func(x float64) float64 { return x * (180.0 / math.Pi) }, true)
 	m["radians"] = math1("radians", func(x float64) float64 { return x * (math.Pi / 180.0) }, false)
 	m["isfinite"] = math1Any("isfinite", func(ctx *context, a value) (value, error) {
@@ -121,7 +127,54 @@ func mathFuncs() map[string]value {
 	m["lcm"] = mathFn("lcm", mLcm)
 	m["comb"] = mathFn("comb", mComb)
 	m["perm"] = mathFn("perm", mPerm)
+	for k, v := range m {
+		if v.K == pyval.FuncKind {
+			m[k] = py2Errors(v)
+		}
+	}
 	return m
+}
+
+// py2Errors rewrites the argument-conversion messages of a math function to
+// Python 2's wording when the context is in Python 2 mode.
+func py2Errors(v value) value {
+	f := *v.O.(*pyval.Func)
+	fix := func(ctx *context, err error) error {
+		if err == nil || ctx == nil || !ctx.Py2 {
+			return err
+		}
+		e, ok := err.(*pyval.Exception)
+		if !ok {
+			return err
+		}
+		switch {
+		case e.Type == "TypeError" && strings.HasPrefix(e.Msg, "must be real number, not "):
+			return pyval.Errorf("TypeError", "a float is required")
+		case e.Type == "OverflowError" && e.Msg == "int too large to convert to float":
+			return pyval.Errorf("OverflowError", "long int too large to convert to float")
+		}
+		return err
+	}
+	g := f
+	if f.F1 != nil {
+		g.F1 = func(ctx *context, a value) (value, error) {
+			r, err := f.F1(ctx, a)
+			return r, fix(ctx, err)
+		}
+	}
+	if f.F2 != nil {
+		g.F2 = func(ctx *context, a, b value) (value, error) {
+			r, err := f.F2(ctx, a, b)
+			return r, fix(ctx, err)
+		}
+	}
+	if f.Fn != nil {
+		g.Fn = func(ctx *context, args []value, kw []keyword) (value, error) {
+			r, err := f.Fn(ctx, args, kw)
+			return r, fix(ctx, err)
+		}
+	}
+	return pyval.NewFunc(&g)
 }
 
 // mathFn wraps a general math function.
@@ -203,6 +256,9 @@ func logHelper(a value, f func(float64) float64) (value, error) {
 	}
 	if x <= 0 {
 		return value{}, errDomain
+	}
+	if math.IsInf(x, 1) {
+		return pyval.Float(x), nil // log, log2 and log10 of +inf
 	}
 	return pyval.Float(f(x)), nil
 }
@@ -547,6 +603,19 @@ func mProd(ctx *context, args []value, kw []keyword) (value, error) {
 		return value{}, err
 	}
 	return acc, nil
+}
+
+// floorCeilMode is math.floor/ceil: an int in Python 3, a float in
+// Python 2 (whose math_1 converts the argument to float first).
+func floorCeilMode(ctx *context, a value, f func(float64) float64) (value, error) {
+	if ctx.Py2 {
+		x, err := realArg(a)
+		if err != nil {
+			return value{}, err
+		}
+		return pyval.Float(f(x)), nil
+	}
+	return floorCeil(a, f)
 }
 
 func floorCeil(a value, f func(float64) float64) (value, error) {

@@ -35,7 +35,18 @@ func checkBits(ctx *context, bits float64) error {
 
 func mFactorial(ctx *context, a value) (value, error) {
 	if a.K == pyval.FloatKind {
-		return value{}, typeErr("'float' object cannot be interpreted as an integer")
+		x := a.Float64()
+		if !ctx.Py2 {
+			return value{}, typeErr("'float' object cannot be interpreted as an integer")
+		}
+		// Python 2 accepts integral floats.
+		if x != math.Trunc(x) || math.IsInf(x, 0) {
+			return value{}, valueErr("factorial() only accepts integral values")
+		}
+		if x > math.MaxInt32 {
+			return value{}, pyval.Errorf("OverflowError", "Python int too large to convert to C long")
+		}
+		a = pyval.Int(int64(x))
 	}
 	b, err := indexArg(a)
 	if err != nil {

@@ -126,17 +126,19 @@ func TestMathModule(t *testing.T) {
 	wantExc(t, err, "AttributeError", "module 'math' has no attribute 'nope'")
 }
 
-func TestSignalsDefaultPeriodIsMath(t *testing.T) {
+// TestSignalsDefaultPeriod checks that sin(t) and cos(t) are Signals.py's
+// math.sin(2*pi*(t/(2*pi))), which is not always math.sin(t).
+func TestSignalsDefaultPeriod(t *testing.T) {
 	sig := SignalNames()
 	m := MathNames()
 	ctx := newCtx()
-	for _, x := range []float64{0, 0.1, 1, 2.5, 1e5, -3.7, 1e22} {
+	for _, x := range []float64{0, 0.1, 1, 2.5, 1e5, -3.7, -7, 1e22} {
 		for _, name := range []string{"sin", "cos"} {
 			a, err := pyval.Call(ctx, sig[name], []pyval.Value{pyval.Float(x)}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			b, err := pyval.Call(ctx, m[name], []pyval.Value{pyval.Float(x)}, nil)
+			b, err := pyval.Call(ctx, m[name], []pyval.Value{pyval.Float(2 * math.Pi * (x / (2 * math.Pi)))}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -17,17 +17,18 @@ type Clock interface {
 // period (they override math's), square, triangle, ramp and ripple, plus
 // PI (fandango) and pi.
 //
-// With the default period sin(t) and cos(t) are math.sin(t) and math.cos(t)
-// exactly; with an explicit period they compute sin(2*pi*(t/period)) as
-// Signals.py does.
+// They are Python functions in SimulatorDS, and behave as such here: repr
+// "<function sin at 0x...>", Python-style argument errors, and sin(t) is
+// math.sin(2*pi*(t/period)) with the default period too (not math.sin(t)),
+// with Python's arithmetic for the division (Python 2 floors int/int).
 func SignalNames() map[string]value {
 	return map[string]value{
 		"sin":      signalTrig("sin", crSin),
 		"cos":      signalTrig("cos", crCos),
-		"square":   builtin("square", sSquare),
-		"triangle": builtin("triangle", sTriangle),
-		"ramp":     builtin("ramp", sRamp),
-		"ripple":   builtin("ripple", sRipple),
+		"square":   pyFunc("square", nil, sSquare),
+		"triangle": pyFunc("triangle", nil, sTriangle),
+		"ramp":     pyFunc("ramp", nil, sRamp),
+		"ripple":   pyFunc("ripple", nil, sRipple),
 		"PI":       pyval.Float(math.Pi),
 		"pi":       pyval.Float(math.Pi),
 	}
@@ -35,7 +36,7 @@ func SignalNames() map[string]value {
 
 const twoPi = 2 * math.Pi
 
-// floatResult applies math_1's error rules to a trigonometric result.
+// trigResult applies math_1's error rules to a trigonometric result.
 func trigResult(x, r float64) (value, error) {
 	if math.IsNaN(r) && !math.IsNaN(x) {
 		return value{}, errDomain
@@ -43,110 +44,127 @@ func trigResult(x, r float64) (value, error) {
 	return pyval.Float(r), nil
 }
 
+var twoPiV = pyval.Float(twoPi)
+
 func signalTrig(name string, f func(float64) float64) value {
-	one := func(ctx *context, a value) (value, error) {
-		var x float64
-		if a.K == pyval.FloatKind {
-			x = a.Float64()
-		} else {
-			var err error
-			if x, err = realArg(a); err != nil {
-				return value{}, err
-			}
+	def := &pydef{name: name, names: []string{"t", "period"}, nreq: 1}
+	// general is math.<f>(2 * pi * (t / period)) with Python's operators.
+	general := func(ctx *context, t, period value) (value, error) {
+		x, err := signalPhase(ctx, t, period)
+		if err != nil {
+			return value{}, err
 		}
 		return trigResult(x, f(x))
 	}
-	p := params{fn: name, names: []string{"t", "period"}, npos: 2, nreq: 1, kwOK: true}
-	return pyval.NewFunc(&pyval.Func{
-		Name: name,
-		F1:   one,
-		Fn: func(ctx *context, args []value, kw []keyword) (value, error) {
-			var a [2]value
-			if err := p.bind(args, kw, a[:]); err != nil {
-				return value{}, err
-			}
-			if a[1].IsUndefined() {
-				return one(ctx, a[0])
-			}
-			t, err := realArg(a[0])
-			if err != nil {
-				return value{}, err
-			}
-			period, err := realArg(a[1])
-			if err != nil {
-				return value{}, err
-			}
-			if period == 0 && isInt(a[0]) && isInt(a[1]) {
-				return value{}, pyval.Errorf("ZeroDivisionError", "division by zero")
-			}
-			x, err := periodPhase(t, period)
-			if err != nil {
-				return value{}, err
-			}
+	one := func(ctx *context, a value) (value, error) {
+		if a.K == pyval.FloatKind {
+			x := twoPi * (a.Float64() / twoPi)
 			return trigResult(x, f(x))
-		},
+		}
+		return general(ctx, a, twoPiV)
+	}
+	return pyFunc(name, one, func(ctx *context, args []value, kw []keyword) (value, error) {
+		var a [2]value
+		if err := def.bind(ctx, args, kw, a[:]); err != nil {
+			return value{}, err
+		}
+		if a[1].IsUndefined() {
+			return one(ctx, a[0])
+		}
+		return general(ctx, a[0], a[1])
 	})
 }
 
-// periodPhase is 2*pi*(t/period).
-func periodPhase(t, period float64) (float64, error) {
-	if period == 0 {
-		return 0, pyval.Errorf("ZeroDivisionError", "float division by zero")
+// signalPhase is Signals.py's 2*pi*(t/period) as a float.
+func signalPhase(ctx *context, t, period value) (float64, error) {
+	q, err := pyval.Binary(ctx, pyval.OpDiv, t, period)
+	if err != nil {
+		return 0, err
 	}
-	return twoPi * (t / period), nil
+	if q.K != pyval.FloatKind {
+		if q, err = pyval.Binary(ctx, pyval.OpMul, twoPiV, q); err != nil {
+			return 0, err
+		}
+		return realArg(q)
+	}
+	return twoPi * q.Float64(), nil
 }
 
-// signalArgs binds (t, <extra...>, period) with float defaults.
-func signalArgs(name string, args []value, kw []keyword, names []string, defs []float64) ([]float64, error) {
-	a := make([]value, len(names))
-	p := params{fn: name, names: names, npos: len(names), nreq: 1, kwOK: true}
-	if err := p.bind(args, kw, a); err != nil {
+// signalArgs binds a Signals.py function's arguments, filling defaults.
+func signalArgs(ctx *context, d *pydef, args []value, kw []keyword, defs []value) ([]value, error) {
+	a := make([]value, len(d.names))
+	if err := d.bind(ctx, args, kw, a); err != nil {
 		return nil, err
 	}
-	out := make([]float64, len(names))
 	for i := range a {
 		if a[i].IsUndefined() {
-			out[i] = defs[i]
-			continue
+			a[i] = defs[i]
 		}
-		f, err := realArg(a[i])
-		if err != nil {
-			return nil, err
-		}
-		out[i] = f
 	}
-	return out, nil
+	return a, nil
 }
 
+// fmodArgs is math.fmod(t, period) on values.
+func fmodArgs(t, period value) (float64, error) {
+	x, err := realArg(t)
+	if err != nil {
+		return 0, err
+	}
+	y, err := realArg(period)
+	if err != nil {
+		return 0, err
+	}
+	return mFmod(x, y)
+}
+
+var (
+	defSquare   = &pydef{name: "square", names: []string{"t", "duty", "period"}, nreq: 1}
+	defTriangle = &pydef{name: "triangle", names: []string{"t", "period"}, nreq: 1}
+	defRamp     = &pydef{name: "ramp", names: []string{"t", "duty", "period"}, nreq: 1}
+	defRipple   = &pydef{name: "ripple", names: []string{"value", "amp", "rel", "t", "period"}, nreq: 1}
+)
+
+// sSquare is 1. while fmod(t, period) <= duty*period, else 0.
 func sSquare(ctx *context, args []value, kw []keyword) (value, error) {
-	f, err := signalArgs("square", args, kw, []string{"t", "duty", "period"}, []float64{0, 0.5, twoPi})
+	a, err := signalArgs(ctx, defSquare, args, kw, []value{{}, pyval.Float(0.5), twoPiV})
 	if err != nil {
 		return value{}, err
 	}
-	t, err := mFmod(f[0], f[2])
+	t, err := fmodArgs(a[0], a[2])
 	if err != nil {
 		return value{}, err
 	}
-	if t <= f[1]*f[2] {
+	w, err := pyval.Binary(ctx, pyval.OpMul, a[1], a[2])
+	if err != nil {
+		return value{}, err
+	}
+	le, err := pyval.Compare(ctx, pyval.CmpLe, pyval.Float(t), w)
+	if err != nil {
+		return value{}, err
+	}
+	if le {
 		return pyval.Float(1), nil
 	}
 	return pyval.Float(0), nil
 }
 
 func sTriangle(ctx *context, args []value, kw []keyword) (value, error) {
-	f, err := signalArgs("triangle", args, kw, []string{"t", "period"}, []float64{0, twoPi})
+	a, err := signalArgs(ctx, defTriangle, args, kw, []value{{}, twoPiV})
 	if err != nil {
 		return value{}, err
 	}
-	period := f[1]
-	t, err := mFmod(f[0], period)
+	t, err := fmodArgs(a[0], a[1])
 	if err != nil {
 		return value{}, err
 	}
+	period, _ := realArg(a[1]) // converted fine by fmod
 	q := .25 * period
 	m, err := mFmod(t, q)
 	if err != nil {
 		return value{}, err
+	}
+	if q == 0 {
+		return value{}, pyval.Errorf("ZeroDivisionError", "float division by zero")
 	}
 	delta := m / q
 	switch {
@@ -163,21 +181,28 @@ func sTriangle(ctx *context, args []value, kw []keyword) (value, error) {
 }
 
 func sRamp(ctx *context, args []value, kw []keyword) (value, error) {
-	f, err := signalArgs("ramp", args, kw, []string{"t", "duty", "period"}, []float64{0, 1, twoPi})
+	a, err := signalArgs(ctx, defRamp, args, kw, []value{{}, pyval.Float(1), twoPiV})
 	if err != nil {
 		return value{}, err
 	}
-	t, err := mFmod(f[0], f[2])
+	t, err := fmodArgs(a[0], a[2])
 	if err != nil {
 		return value{}, err
 	}
-	w := f[1] * f[2]
-	if w == 0 {
-		return value{}, pyval.Errorf("ZeroDivisionError", "float division by zero")
+	w, err := pyval.Binary(ctx, pyval.OpMul, a[1], a[2])
+	if err != nil {
+		return value{}, err
 	}
-	delta := t / w
-	if t <= w {
-		return pyval.Float(delta), nil
+	delta, err := pyval.Binary(ctx, pyval.OpDiv, pyval.Float(t), w)
+	if err != nil {
+		return value{}, err
+	}
+	le, err := pyval.Compare(ctx, pyval.CmpLe, pyval.Float(t), w)
+	if err != nil {
+		return value{}, err
+	}
+	if le {
+		return delta, nil
 	}
 	return pyval.Float(0), nil
 }
@@ -187,8 +212,7 @@ func sRamp(ctx *context, args []value, kw []keyword) (value, error) {
 // anything that does not convert to float comes back unchanged.
 func sRipple(ctx *context, args []value, kw []keyword) (value, error) {
 	var a [5]value
-	p := params{fn: "ripple", names: []string{"value", "amp", "rel", "t", "period"}, npos: 5, nreq: 1, kwOK: true}
-	if err := p.bind(args, kw, a[:]); err != nil {
+	if err := defRipple.bind(ctx, args, kw, a[:]); err != nil {
 		return value{}, err
 	}
 	return ripple(ctx, a[0], a[1], a[2], a[3], a[4])
@@ -244,7 +268,18 @@ func ripple(ctx *context, v, ampV, relV, tV, periodV value) (value, error) {
 			amp = 1e-12
 		}
 	}
-	s := crSin(twoPi * (t / period))
+	tv, pv := tV, periodV
+	if !isInt(tv) || t != float64(tv.Int64()) || tv.K == pyval.BigKind {
+		tv = pyval.Float(t)
+	}
+	if !isInt(pv) || pv.K == pyval.BigKind {
+		pv = pyval.Float(period)
+	}
+	phase, err := signalPhase(ctx, tv, pv)
+	if err != nil {
+		return v, nil
+	}
+	s := crSin(phase)
 	if math.IsNaN(s) {
 		return v, nil
 	}

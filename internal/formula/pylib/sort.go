@@ -161,41 +161,112 @@ func (s *sorter) lt(a, b value) bool {
 	return r
 }
 
+// sort follows CPython's timsort run detection (count_run, then
+// binarysort up to minrun), so for lists shorter than 64 it makes exactly
+// CPython's comparisons in CPython's order and a mixed-type list fails with
+// the same pair of types. Longer lists merge runs without galloping.
 func (s *sorter) sort() {
 	n := len(s.items)
-	const run = 16
-	for lo := 0; lo < n; lo += run {
-		hi := lo + run
-		if hi > n {
-			hi = n
+	minrun := minRun(n)
+	var bounds []int
+	for lo := 0; lo < n && s.err == nil; {
+		rn, desc := s.countRun(lo, n)
+		if desc {
+			s.reverse(lo, lo+rn)
 		}
-		s.insertion(lo, hi)
+		if rn < minrun {
+			force := min(minrun, n-lo)
+			s.binarySort(lo, lo+force, lo+rn)
+			rn = force
+		}
+		bounds = append(bounds, lo)
+		lo += rn
 	}
-	if n <= run {
+	if len(bounds) < 2 || s.err != nil {
 		return
 	}
+	bounds = append(bounds, n)
 	s.tmpI = make([]value, n)
 	if s.keys != nil {
 		s.tmpK = make([]value, n)
 	}
-	for width := run; width < n && s.err == nil; width *= 2 {
-		for lo := 0; lo < n-width; lo += 2 * width {
-			hi := lo + 2*width
-			if hi > n {
-				hi = n
-			}
-			s.merge(lo, lo+width, hi)
+	for len(bounds) > 2 && s.err == nil {
+		next := bounds[:1]
+		for i := 0; i+2 < len(bounds); i += 2 {
+			s.merge(bounds[i], bounds[i+1], bounds[i+2])
+			next = append(next, bounds[i+2])
+		}
+		if (len(bounds)-1)%2 == 1 {
+			next = append(next, bounds[len(bounds)-1])
+		}
+		bounds = next
+	}
+}
+
+// minRun is CPython's merge_compute_minrun.
+func minRun(n int) int {
+	r := 0
+	for n >= 64 {
+		r |= n & 1
+		n >>= 1
+	}
+	return n + r
+}
+
+// countRun is CPython 3.11's count_run: the length of the run starting at
+// lo, and whether it is strictly descending.
+func (s *sorter) countRun(lo, hi int) (int, bool) {
+	if lo+1 == hi {
+		return 1, false
+	}
+	n := 2
+	if s.lt(s.key(lo+1), s.key(lo)) {
+		for i := lo + 2; i < hi && s.lt(s.key(i), s.key(i-1)); i++ {
+			n++
+		}
+		return n, true
+	}
+	for i := lo + 2; i < hi && s.err == nil && !s.lt(s.key(i), s.key(i-1)); i++ {
+		n++
+	}
+	return n, false
+}
+
+func (s *sorter) reverse(lo, hi int) {
+	for i, j := lo, hi-1; i < j; i, j = i+1, j-1 {
+		s.items[i], s.items[j] = s.items[j], s.items[i]
+		if s.keys != nil {
+			s.keys[i], s.keys[j] = s.keys[j], s.keys[i]
 		}
 	}
 }
 
-func (s *sorter) insertion(lo, hi int) {
-	for i := lo + 1; i < hi; i++ {
-		for j := i; j > lo && s.lt(s.key(j), s.key(j-1)); j-- {
-			s.items[j], s.items[j-1] = s.items[j-1], s.items[j]
-			if s.keys != nil {
-				s.keys[j], s.keys[j-1] = s.keys[j-1], s.keys[j]
+// binarySort is CPython's binarysort: items[lo:start] are sorted; insert
+// each later item after the last element not greater than it.
+func (s *sorter) binarySort(lo, hi, start int) {
+	if lo == start {
+		start++
+	}
+	for ; start < hi && s.err == nil; start++ {
+		pivot := s.key(start)
+		l, r := lo, start
+		for l < r {
+			p := l + (r-l)>>1
+			if s.lt(pivot, s.key(p)) {
+				r = p
+			} else {
+				l = p + 1
 			}
+		}
+		if s.err != nil {
+			return
+		}
+		it := s.items[start]
+		copy(s.items[l+1:start+1], s.items[l:start])
+		s.items[l] = it
+		if s.keys != nil {
+			copy(s.keys[l+1:start+1], s.keys[l:start])
+			s.keys[l] = pivot
 		}
 	}
 }

@@ -358,7 +358,7 @@ func py2Cmp(ctx *Context, a, b Value) (int, error) {
 	}
 	switch a.K {
 	case DictKind:
-		return cmp3(a.O.(*Dict).Len(), b.O.(*Dict).Len()), nil
+		return py2DictCmp(ctx, a.O.(*Dict), b.O.(*Dict))
 	case SetKind:
 		return cmp3(a.O.(*Set).Len(), b.O.(*Set).Len()), nil
 	}
@@ -373,4 +373,66 @@ func btoi(b bool) int64 {
 		return 1
 	}
 	return 0
+}
+
+// py2DictCmp is Python 2's dict_compare: shorter dicts are smaller; else
+// the smallest key of each whose value differs in the other decides, then
+// the values under those keys.
+func py2DictCmp(ctx *Context, a, b *Dict) (int, error) {
+	if c := cmp3(a.Len(), b.Len()); c != 0 {
+		return c, nil
+	}
+	akey, aval, ok, err := py2Characterize(ctx, a, b)
+	if err != nil || !ok {
+		return 0, err
+	}
+	bkey, bval, ok, err := py2Characterize(ctx, b, a)
+	if err != nil || !ok {
+		return 0, err
+	}
+	c, err := py2Compare(ctx, akey, bkey)
+	if err != nil || c != 0 {
+		return c, err
+	}
+	return py2Compare(ctx, aval, bval)
+}
+
+// py2Characterize is dictobject.c's characterize: the smallest key of a
+// whose value is missing from or different in b, and its value.
+func py2Characterize(ctx *Context, a, b *Dict) (key, val Value, found bool, err error) {
+	err = a.Items(func(k, v Value) error {
+		if found {
+			lt, err := Compare(ctx, CmpLt, key, k)
+			if err != nil || lt {
+				return err
+			}
+		}
+		bv, ok, err := b.Get(ctx, k)
+		if err != nil {
+			return err
+		}
+		eq := false
+		if ok {
+			if eq, err = itemEqual(ctx, v, bv); err != nil {
+				return err
+			}
+		}
+		if !eq {
+			key, val, found = k, v, true
+		}
+		return nil
+	})
+	return key, val, found, err
+}
+
+// py2Compare is Python 2's cmp(a, b).
+func py2Compare(ctx *Context, a, b Value) (int, error) {
+	if eq, err := Equal(ctx, a, b); err != nil || eq {
+		return 0, err
+	}
+	lt, err := Compare(ctx, CmpLt, a, b)
+	if err != nil || lt {
+		return -1, err
+	}
+	return 1, nil
 }

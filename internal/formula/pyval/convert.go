@@ -22,7 +22,21 @@ func ToFloat(ctx *Context, v Value) (float64, error) {
 		return intToFloat(v)
 	case StrKind, BytesKind:
 		s := v.String()
-		if f, ok := parsePyFloat(asciiDigits(strings.TrimFunc(s, unicode.IsSpace))); ok {
+		t := asciiDigits(strings.TrimFunc(s, unicode.IsSpace))
+		if f, ok := parsePyFloat(t); ok {
+			if math.IsNaN(f) {
+				// The sign of a NaN shows through copysign. Python 3 keeps
+				// the written sign; Python 2 negates its Py_NAN, which is
+				// x86's default NaN (sign bit set), so 'nan' is negative.
+				neg := strings.HasPrefix(t, "-")
+				if ctx.py2() {
+					neg = !neg
+				}
+				f = math.Abs(f)
+				if neg {
+					f = -f
+				}
+			}
 			return f, nil
 		}
 		r, err := Repr(ctx, v)

@@ -145,6 +145,13 @@ func TestPy2Mode(t *testing.T) {
 		{show2(GetItem(ctx, Int(1), Int(0))), "TypeError: 'int' object has no attribute '__getitem__'"},
 		{show2(GetItem(ctx, NewList(nil), Int(0))), "IndexError: list index out of range"},
 		{show2(Str("caf\xc3\xa9"), nil), `'caf\xc3\xa9'`},
+		{show2(NewFunc(&Func{Name: "int", Class: "int"}), nil), "<type 'int'>"},
+		{fmtv(ctx, newDictValue(), "<4"), "'{}  '"},
+		{fmtv(ctx, None, "x"), "ValueError: Unknown format code 'x' for object of type 'str'"},
+		{bin(OpMod, Str("%x|%o|%#o|%#o"), NewTuple([]Value{Float(3.7), Float(-1), Int(8), Int(0)})), "'3|-1|010|0'"},
+		{bin(OpMod, Str("%d"), Float(math.Inf(1))), "TypeError: %d format: a number is required, not float"},
+		{show2(GetItem(ctx, emptySet, two70)), "IndexError: cannot fit 'long' into an index-sized integer"},
+		{show2(GetItem(ctx, emptySet, Int(0))), "TypeError: 'set' object does not support indexing"},
 	}
 	for i, tt := range tests {
 		if tt.got != tt.want {
@@ -367,5 +374,48 @@ func TestNoAllocs(t *testing.T) {
 	})
 	if n != 0 {
 		t.Fatalf("%v allocations per run", n)
+	}
+}
+
+// newDictValue returns an empty dict value (a one-value helper for tables).
+func newDictValue() Value { _, v := NewDict(); return v }
+
+// fmtv renders format(v, spec) or its error for tables.
+func fmtv(ctx *Context, v Value, spec string) string {
+	s, err := FormatValue(ctx, v, spec)
+	return show2(Str(s), err)
+}
+
+// TestTypeObjectsAndNumberAttrs checks identity of type objects and the
+// data attributes of numbers.
+func TestTypeObjectsAndNumberAttrs(t *testing.T) {
+	ctx := newCtx()
+	int1, int2 := NewFunc(&Func{Name: "int", Class: "int"}), NewFunc(&Func{Name: "int", Class: "int"})
+	flt := NewFunc(&Func{Name: "float", Class: "float"})
+	attr := func(v Value, name string) string { return show(GetAttr(ctx, v, name)) }
+	cmp := func(op CmpOp, a, b Value) string { r, err := Compare(ctx, op, a, b); return show(Bool(r), err) }
+	h1, _ := Hash(int1)
+	h2, _ := Hash(int2)
+	two70 := BigInt(new(big.Int).Lsh(big.NewInt(1), 70))
+	tests := []struct{ got, want string }{
+		{cmp(CmpEq, int1, int2), "True"},
+		{cmp(CmpIs, int1, int2), "True"},
+		{cmp(CmpEq, int1, flt), "False"},
+		{cmp(CmpIsNot, int1, flt), "True"},
+		{show(Bool(h1 == h2), nil), "True"},
+		{attr(Int(5), "real"), "5"},
+		{attr(Int(5), "imag"), "0"},
+		{attr(Int(-5), "numerator"), "-5"},
+		{attr(Int(5), "denominator"), "1"},
+		{attr(True, "real"), "1"},
+		{attr(two70, "real"), "1180591620717411303424"},
+		{attr(Float(2.5), "real"), "2.5"},
+		{attr(Float(2.5), "imag"), "0.0"},
+		{attr(Float(2.5), "numerator"), "AttributeError: 'float' object has no attribute 'numerator'"},
+	}
+	for i, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("#%d: got %s, want %s", i, tt.got, tt.want)
+		}
 	}
 }

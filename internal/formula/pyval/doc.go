@@ -35,10 +35,18 @@
 //     sets of numbers and tuples iterate in CPython's order. str hashes are
 //     randomized per process in CPython; here they use FNV-1a, so string
 //     sets have a fixed but different order. Dicts keep insertion order.
+//   - TimSort is CPython's listsort, comparison for comparison, so a sort
+//     of mixed types fails on the same pair CPython reports.
 //   - Python 2 mode (Context.Py2): int/int floors, everything is ordered
 //     (None first, numbers next, then by type name), big ints repr with an
-//     "L" suffix, str(float) uses 12 significant digits, and the Python 2
-//     wording of the messages that differ.
+//     "L" suffix, sets repr as set([...]) and types as <type 'int'>,
+//     str(float) uses 12 significant digits, format() of other objects
+//     formats their str(), and the Python 2 wording of the messages that
+//     differ.
+//   - Type objects (Func with Class set) are identified by their class
+//     name, so type(1) == int and type(1) is int hold however the host
+//     builds them; ints and floats have the real, imag, numerator and
+//     denominator data attributes.
 //
 // # Safety
 //

@@ -125,6 +125,11 @@ def with_expectations(cases, py, py2=False, keep_errors_types=None):
             # order of sets holding them is not reproducible.
             skip("set order of None/nan")
             continue
+        if py2 and makes_set(c) and "," in a.get("repr", ""):
+            # Python 2's set table (and its tuple/float hashes) order
+            # elements differently: anything listed out of a set may differ.
+            skip("py2 set order")
+            continue
         if py2:
             why = py2_unfaithful(a)
             if why:

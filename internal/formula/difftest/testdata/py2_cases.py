@@ -42,6 +42,11 @@ CASES = [
     "'%#5.3o' % 8", "'%#o' % -8", "'%#x' % 255", "'%d' % float('inf')", "'%x' % float('nan')", "'%c' % 65.0",
     "type(2**70)", "type(len)", "type(lambda: 0)", "type(type)", "object", "str(int)", "'%s' % float",
     "type(1) == int", "type(1) is int", "type(2**70) is long", "[int, str]", "1 .real", "(2**70).real",
+    "set()[2**70]", "set([1])[0]", "set()[1.5]", "None[0]", "frozenset([2])[-2**70]",
+    "set([1]) < frozenset([1, 2])", "frozenset([1]) <= set([1])", "set([1]) < [1]", "{1: 2} < {1: 3}",
+    "{1: 2, 3: 4} > {1: 2, 2: 0}", "{'a': [1]} < {'a': (1,)}", "cmp({}, {})", "cmp({1: None}, {2: None})",
+    "max({1: 1}, {0: 5})", "sorted([{1: 1}, {0: 5}, {}])", "{'a': 1, 'b': 2.5} >= {'x': [1, 2], 'y': {'z': None}}",
+    "copysign(1.0, float('nan'))", "copysign(1.0, float('-nan'))", "copysign(1.0, float(' NaN '))",
 ]
 
 

@@ -27,16 +27,13 @@ def shuffled(x):
     return x
 
 
-# Signals.py semantics (SimulatorDS), written from its documented formulas.
-def sig_sin(t, period=None):
-    if period is None:
-        return math.sin(t)
+# Signals.py semantics (SimulatorDS), written from its documented formulas:
+# sin(t) is math.sin(2*pi*(t/period)) with the default period too.
+def sin(t, period=2 * math.pi):
     return math.sin(2 * math.pi * (t / period))
 
 
-def sig_cos(t, period=None):
-    if period is None:
-        return math.cos(t)
+def cos(t, period=2 * math.pi):
     return math.cos(2 * math.pi * (t / period))
 
 
@@ -78,7 +75,7 @@ def ripple(value, amp=0., rel=0., t=0, period=2 * math.pi):
 NS = {"after": after, "shuffled": shuffled, "math": math, "PI": PI}
 NS.update({k: getattr(math, k) for k in dir(math) if not k.startswith("_")})
 SIG = dict(NS)
-SIG.update({"sin": sig_sin, "cos": sig_cos, "square": square, "triangle": triangle,
+SIG.update({"sin": sin, "cos": cos, "square": square, "triangle": triangle,
             "ramp": ramp, "ripple": ripple})
 
 BUILTINS = r"""
@@ -123,6 +120,15 @@ divmod(-7, 2)
 divmod(7.5, 2)
 divmod(-7.5, 2)
 divmod(7, 0)
+divmod(1.0, 0)
+divmod(13, 0.0)
+divmod(-1, False)
+sorted([0, -1.5, 'a'])
+sorted([1, 'a', 2.5, None])
+sorted([3, 'b', 1], reverse=True)
+sorted([2, 1, 'x', 0])
+sorted([None, 2, 1])
+sorted([5, 4, 3, 'a', 1])
 divmod('a', 1)
 list(enumerate('abc'))
 list(enumerate(['x', 'y'], 5))
@@ -1062,6 +1068,55 @@ ripple([1, 2], 1, 0, 1)
 ripple('abc', 1, 0, 1)
 ripple('5', 1, 0, 1)
 ripple(None, 1, 0, 1)
+sin(0.1)
+sin(-7)
+sin(12.5)
+cos(12.5)
+sin(1e22)
+cos(-3.7)
+sin(True)
+sin(2**60)
+sin(10**400)
+sin(float('inf'))
+sin(float('nan'))
+sin(1.0, 0)
+sin(1, 0.0)
+sin(1, 2)
+cos(2, 8)
+sin(2, -0.0)
+sin('a')
+cos((1,))
+sin(1, 'a')
+sin(1, period=None)
+sin
+cos
+square
+triangle
+ramp
+ripple
+sin()
+sin(1, 2, 3)
+sin(1, 2, 3, x=1)
+sin(x=1)
+sin(1, t=2)
+sin(period=2)
+sin(1, 2, period=3)
+square()
+ramp(1, 2, 3, 4)
+ripple()
+ripple(1, 2, 3, 4, 5, 6)
+triangle(t=1, x=2)
+square(1, 'a')
+square(1, 2, 3)
+square(7, 0.5, 10)
+square(1, True, 2)
+ramp(1, 0)
+ramp(1, 0.0)
+ramp(5, 2, 3)
+triangle(1, 0)
+triangle(float('inf'))
+triangle(-3)
+ripple(10, 1, 0, 3, 8)
 """
 
 
@@ -1141,7 +1196,10 @@ NS["lambda_neg"] = lambda_neg
 def evaluate(expr, ns):
     try:
         v = eval(expr, {"__builtins__": __builtins__, **ns})
-        return {"expr": expr, "repr": repr(v)}
+        r = repr(v)
+        if " at 0x" in r:  # addresses differ between processes
+            r = r[:r.index(" at 0x")] + " at 0x...>"
+        return {"expr": expr, "repr": r}
     except Exception as e:  # noqa: BLE001 - the exception is the expectation
         return {"expr": expr, "exc": [type(e).__name__, str(e)]}
 
