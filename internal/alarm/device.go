@@ -60,6 +60,7 @@ type Device struct {
 	lastEval          time.Time
 
 	evalNow float64
+	inEval  int // evaluation depth (evaluate re-entered through a self read)
 	reads   []sim.Reading
 	last    map[string]sim.Reading // last value pushed per attribute (change events)
 	past    []string               // PastAlarms
@@ -122,6 +123,8 @@ func newDevice(k *kind, dev *catalog.Device, host sim.Host) (*Device, sim.Proble
 	desc, _ := pr.get("AlarmDescriptions")
 	recv, _ := pr.get("AlarmReceivers")
 	runb, _ := pr.get("AlarmRunbooks")
+	glob, _ := pr.get("GlobalReceivers")
+	book, _ := pr.get("PhoneBook")
 	for _, df := range defs {
 		a := &Alarm{Def: df, attr: AttrName(df.Tag), Severity: "WARNING"}
 		if s, ok := tagValue(sev, df.Tag); ok && s != "" {
@@ -136,6 +139,10 @@ func newDevice(k *kind, dev *catalog.Device, host sim.Host) (*Device, sim.Proble
 			}
 			a.Receivers = strings.TrimSpace(s)
 		}
+		if g := globalReceivers(glob, df.Tag); len(g) > 0 {
+			a.Receivers = strings.Trim(strings.Join(append([]string{a.Receivers}, g...), ","), ",")
+		}
+		a.Receivers = expandPhoneBook(a.Receivers, book)
 		if s, ok := tagValue(runb, df.Tag); ok {
 			a.Runbook = s
 		} else if cfg.WikiLink != "" {
@@ -214,7 +221,9 @@ func (d *Device) isEnabled(now time.Time) bool {
 	case 2:
 		return d.started && now.Sub(d.firstCycle) > d.enabled.after
 	}
-	if !d.enabledAt.IsZero() && now.Sub(d.enabledAt) < d.cfg.PollingPeriod {
+	if d.inEval > 0 || !d.enabledAt.IsZero() && now.Sub(d.enabledAt) < d.cfg.PollingPeriod {
+		// cached; and never re-entered from inside an evaluation (a
+		// formula reading this device's State)
 		return d.enabledVal
 	}
 	o, _, _ := d.evaluate(d.enabledC, nil, now)
@@ -281,13 +290,17 @@ func (d *Device) Advance(now time.Time, emit func(sim.Event)) time.Time {
 			d.newCycle(at)
 			if len(d.cycle) == 0 {
 				d.due = at.Add(d.cfg.PollingPeriod)
+				if now.Sub(at) > 2*d.cfg.PollingPeriod {
+					d.due = now.Add(d.cfg.PollingPeriod)
+				}
 				d.pos = -1
 				continue
 			}
 			if now.Sub(at) > 2*d.cfg.PollingPeriod {
 				// far behind (the server was not advanced): realign
-				// instead of replaying every missed cycle.
-				at = now.Add(-now.Sub(at) % d.cfg.PollingPeriod)
+				// instead of replaying every missed cycle; the first
+				// alarm of the new cycle is evaluated now.
+				at = now.Add(-d.step())
 			}
 			d.pos = 0
 			d.due = at.Add(d.step())

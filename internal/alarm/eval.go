@@ -79,6 +79,8 @@ const (
 // evaluate runs one formula at now with the error semantics of §3.3 and
 // returns the outcome, the result value and the error if any.
 func (d *Device) evaluate(c *compiled, caches []ring, now time.Time) (outcome, pyval.Value, error) {
+	d.inEval++
+	defer func() { d.inEval-- }()
 	d.evalNow = float64(now.UnixNano()) / 1e9
 	raise := (c.state && d.cfg.RethrowState) || d.cfg.RethrowAttribute || d.cfg.Ignore == ignoreFalse
 	repl := pyval.None

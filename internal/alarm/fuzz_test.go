@@ -42,3 +42,15 @@ func FuzzAlarmList(f *testing.F) {
 		d.Read(now, "AlarmSummary")
 	})
 }
+
+// FuzzParseSummary: no panic, and a parsed line keeps its tag.
+func FuzzParseSummary(f *testing.F) {
+	f.Add("tag=P;state=UNACK;priority=ALARM;time=;formula=a>1;message=m;runbook=x")
+	f.Add("tag=;state=;priority=;time=;formula=;message=")
+	f.Fuzz(func(t *testing.T, s string) {
+		e, err := ParseSummary("d", s)
+		if err == nil && !strings.HasPrefix(s, "tag="+e.Tag) {
+			t.Fatalf("tag %q not at the start of %q", e.Tag, s)
+		}
+	})
+}

@@ -2,6 +2,7 @@ package alarm
 
 import (
 	"strings"
+	"sync"
 	"time"
 
 	"chaoslab/internal/catalog"
@@ -46,9 +47,33 @@ type kind struct {
 	opts  Options
 	reg   *Registry
 	class *catalog.Class
+	mu    sync.Mutex
+	devs  []*Device
 }
 
 // NewDevice implements sim.Kind.
 func (k *kind) NewDevice(dev *catalog.Device, host sim.Host) (sim.Behavior, sim.Problems) {
-	return newDevice(k, dev, host)
+	d, probs := newDevice(k, dev, host)
+	k.mu.Lock()
+	k.devs = append(k.devs, d)
+	k.mu.Unlock()
+	return d, probs
 }
+
+// Devices returns the PyAlarm devices built so far by kinds (as returned
+// by Kinds), in build order: the in-process view for hammers and probes.
+// Their methods must be called from the World's goroutine.
+func Devices(kinds map[string]sim.Kind) []*Device {
+	var out []*Device
+	for _, k := range kinds {
+		if k, ok := k.(*kind); ok {
+			k.mu.Lock()
+			out = append(out, k.devs...)
+			k.mu.Unlock()
+		}
+	}
+	return out
+}
+
+// Name returns the device name.
+func (d *Device) Name() string { return d.name }

@@ -44,8 +44,9 @@ func TestVacuumAlarmsWithHammer(t *testing.T) {
 	}
 	start := time.Unix(1_700_000_000, 0)
 	var notes []alarm.Notification
+	kinds := alarm.Kinds(alarm.Options{Catalog: vac, Start: start, Notify: func(n alarm.Notification) { notes = append(notes, n) }})
 	w, err := sim.New(vac, sim.Options{Start: start, Servers: []string{"SimulatorDS/vc-gauges-sr01-04", "SimulatorDS/vc-pumps-sr01-04", "PyAlarm/vacuum"},
-		Kinds: alarm.Kinds(alarm.Options{Catalog: vac, Start: start, Notify: func(n alarm.Notification) { notes = append(notes, n) }})})
+		Kinds: kinds})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,11 +86,7 @@ func TestVacuumAlarmsWithHammer(t *testing.T) {
 		if on && activeAt.IsZero() {
 			activeAt = now
 		}
-		var st []hammer.AlarmStatus
-		if on {
-			st = append(st, hammer.AlarmStatus{Device: "sr01/vc/alarms", Tag: "SR01_CCG01_PRESSURE", Active: activeAt})
-		}
-		for _, d := range runner.Step(context.Background(), now, st) {
+		for _, d := range runner.Step(context.Background(), now, hammer.FromDevices(alarm.Devices(kinds))) {
 			if d.Verdict == hammer.Acted && resetAt.IsZero() {
 				resetAt = now
 			}

@@ -4,15 +4,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"chaoslab/internal/alarm"
+	ahammer "chaoslab/internal/alarm/hammer"
 	"chaoslab/internal/api"
 	pb "chaoslab/internal/api/chaoslabv1"
+	"chaoslab/internal/supervisor"
 )
 
 // newAlarmCmds returns the alarm commands: alarms, ack, reset, disable,
@@ -31,6 +35,7 @@ func newAlarmsCmd(s Streams) *cobra.Command {
 	var active bool
 	var severity string
 	var check bool
+	var h hammerOpts
 	c := &cobra.Command{
 		Use:   "alarms [DEVICE-PATTERN]",
 		Short: "List PyAlarm alarms with state, severity, activation time and runbook",
@@ -40,7 +45,13 @@ func newAlarmsCmd(s Streams) *cobra.Command {
 severity S or higher (DEBUG < INFO < WARNING < ALARM < ERROR). With --check
 the command is a probe: it exits 1 when any alarm is listed, e.g.
 "chaoslab alarms --active --severity ALARM --check" holds while no alarm of
-severity ALARM is active.`,
+severity ALARM is active.
+
+--hammers FILE runs the hammer rules of FILE once against the alarms (run it
+periodically, like a cron job): decisions are appended to the journal
+(--journal, default FILE.journal), which is replayed first so that attempt
+budgets and cool-downs hold across runs. Server actions (restart, start,
+stop, kill) need --state (the twin's supervisor); command actions use --addr.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			pattern := "*"
@@ -52,6 +63,9 @@ severity ALARM is active.`,
 			entries, err := o.alarmEntries(ctx, pattern)
 			if err != nil {
 				return err
+			}
+			if h.rules != "" {
+				return h.run(ctx, s, &o, entries)
 			}
 			if active {
 				keep := entries[:0]
@@ -103,7 +117,97 @@ severity ALARM is active.`,
 	c.Flags().BoolVar(&active, "active", false, "only active alarms (UNACK, ACKED, RTNUN)")
 	c.Flags().StringVar(&severity, "severity", "", "only alarms of this severity or higher")
 	c.Flags().BoolVar(&check, "check", false, "exit 1 when any alarm is listed (probe)")
+	c.Flags().StringVar(&h.rules, "hammers", "", "run the hammer rules of this YAML file once (see docs/alarms.md)")
+	c.Flags().StringVar(&h.journal, "journal", "", "hammer journal (JSON lines; default RULES.journal)")
+	c.Flags().StringVar(&h.state, "state", "", "state directory of the twin, for server actions of hammers")
 	return c
+}
+
+// hammerOpts are the flags of `alarms --hammers`.
+type hammerOpts struct {
+	rules, journal, state string
+}
+
+// run applies the hammer rules once: replay the journal, decide, execute,
+// journal, print the decisions.
+func (h *hammerOpts) run(ctx context.Context, s Streams, o *clientOpts, entries []alarm.SummaryEntry) error {
+	rules, err := ahammer.Load(h.rules)
+	if err != nil {
+		return exit(ExitUsage, err)
+	}
+	jpath := h.journal
+	if jpath == "" {
+		jpath = h.rules + ".journal"
+	}
+	eng := ahammer.NewEngine(rules)
+	if f, err := os.Open(jpath); err == nil {
+		err = eng.Replay(f)
+		f.Close()
+		if err != nil {
+			return exit(ExitError, fmt.Errorf("%s: %w", jpath, err))
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return exit(ExitError, err)
+	}
+	jf, err := os.OpenFile(jpath, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		return exit(ExitError, err)
+	}
+	defer jf.Close()
+	ex := ahammer.Exec{Devices: deviceCommander{o}}
+	if h.state != "" {
+		st, err := supervisor.LoadState(h.state)
+		if err != nil {
+			return exit(ExitError, err)
+		}
+		ex.Servers = supervisor.NewControl(st)
+	}
+	var status []ahammer.AlarmStatus
+	for _, e := range entries {
+		if !e.Active() {
+			continue
+		}
+		t, err := time.Parse("2006-01-02 15:04:05", e.Time)
+		if err != nil {
+			continue
+		}
+		status = append(status, ahammer.AlarmStatus{Device: e.Device, Tag: e.Tag, Active: t})
+	}
+	r := &ahammer.Runner{Engine: eng, Exec: ex, Journal: ahammer.NewJournal(jf)}
+	ds := r.Step(ctx, time.Now(), status)
+	if o.json {
+		if ds == nil {
+			ds = []ahammer.Decision{}
+		}
+		return printJSON(s.Out, ds)
+	}
+	tw := tabwriter.NewWriter(s.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "RULE\tALARM\tTARGET\tACTION\tVERDICT\tATTEMPT\tRESULT")
+	for _, d := range ds {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d/%d\t%s\n", d.Rule, d.Alarm, d.Target, strings.TrimSpace(d.Action+" "+d.Command), d.Verdict, d.Attempt, d.Max, d.Result)
+	}
+	return tw.Flush()
+}
+
+// deviceCommander runs hammer "command" actions through the client.
+type deviceCommander struct{ o *clientOpts }
+
+func (c deviceCommander) Command(ctx context.Context, device, cmd string, args []string) error {
+	cl, err := c.o.clientFor(ctx, device)
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	var arg *pb.Value
+	switch len(args) {
+	case 0:
+	case 1:
+		arg = api.ParseValue(args[0])
+	default:
+		arg = &pb.Value{Kind: &pb.Value_Strings{Strings: &pb.StringArray{V: args}}}
+	}
+	_, err = cl.Command(ctx, device, cmd, arg)
+	return err
 }
 
 func dash(s string) string {

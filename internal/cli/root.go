@@ -64,5 +64,6 @@ func newRoot(s Streams) *cobra.Command {
 		newTwinCmd(s),
 	)
 	root.AddCommand(newClientCmds(s)...)
+	root.AddCommand(ExperimentCmds(s)...)
 	return root
 }

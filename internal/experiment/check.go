@@ -38,7 +38,7 @@ func ActionKinds() []string {
 	return append(out, "config.set", "attribute.write", "load.run")
 }
 
-func path(p []string, els ...any) []string {
+func at(p []string, els ...any) []string {
 	out := append([]string(nil), p...)
 	for _, e := range els {
 		out = append(out, fmt.Sprint(e))
@@ -53,18 +53,18 @@ func (d *decoder) check(x *Experiment) {
 		x.Load = d.loadSpec(x.LoadRaw, []string{"load"})
 	}
 	for i := range x.SteadyState.Probes {
-		d.probe(&x.SteadyState.Probes[i], path(nil, "steady_state", "probes", i), true)
+		d.probe(&x.SteadyState.Probes[i], at(nil, "steady_state", "probes", i), true)
 	}
 	for i := range x.Stop {
-		d.probe(&x.Stop[i], path(nil, "stop_conditions", i), true)
+		d.probe(&x.Stop[i], at(nil, "stop_conditions", i), true)
 	}
 	for i := range x.Method {
-		d.step(&x.Method[i], path(nil, "method", i))
+		d.step(&x.Method[i], at(nil, "method", i))
 	}
 	for i := range x.Rollbacks {
-		d.step(&x.Rollbacks[i], path(nil, "rollbacks", i))
+		d.step(&x.Rollbacks[i], at(nil, "rollbacks", i))
 		if x.Rollbacks[i].Probe != nil || x.Rollbacks[i].Load != nil {
-			d.add(path(nil, "rollbacks", i), "a rollback is an action or a pause")
+			d.add(at(nil, "rollbacks", i), "a rollback is an action or a pause")
 		}
 	}
 	if x.System.State != "" && x.System.Catalog != "" {
@@ -81,12 +81,12 @@ func (d *decoder) loadSpec(raw map[string]any, p []string) *load.Spec {
 		msg := err.Error()
 		if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
 			key, _ := strconv.Unquote(f)
-			d.errs.Add(d.at(path(p, key), true), "unknown key %q in %s (see docs/load.md)", key, pointer(p))
+			d.errs.Add(d.at(at(p, key), true), "unknown key %q in %s (see docs/load.md)", key, pointer(p))
 			return nil
 		}
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			d.add(path(p, te.Field), "want a %s", te.Type)
+			d.add(at(p, te.Field), "want a %s", te.Type)
 			return nil
 		}
 		d.add(p, "%s", strings.TrimPrefix(msg, "json: "))
@@ -98,7 +98,7 @@ func (d *decoder) loadSpec(raw map[string]any, p []string) *load.Spec {
 		ok = false
 		var fe *load.FieldError
 		if errors.As(e, &fe) && fe.Field != "" {
-			d.add(path(p, fe.Field), "%s", fe.Msg)
+			d.add(at(p, fe.Field), "%s", fe.Msg)
 		} else {
 			d.add(p, "%v", e)
 		}
@@ -126,35 +126,35 @@ func (d *decoder) probe(pr *ProbeSpec, p []string, needTol bool) {
 		} else {
 			msg += " (expected one of " + strings.Join(Metrics, ", ") + ")"
 		}
-		d.add(path(p, "metric"), "%s", msg)
+		d.add(at(p, "metric"), "%s", msg)
 	}
 	if a := pr.Attribute; a != nil {
 		if a.Field != "state" && a.Name == "" {
-			d.add(path(p, "attribute"), "name is required for field %q", cmp(a.Field, "value"))
+			d.add(at(p, "attribute"), "name is required for field %q", cmp(a.Field, "value"))
 		}
 		if a.Mode == "count" && a.Count == 0 {
-			d.add(path(p, "attribute"), "mode count needs count: N (the least number of devices in the band)")
+			d.add(at(p, "attribute"), "mode count needs count: N (the least number of devices in the band)")
 		}
 	}
 	t := pr.Tolerance
 	if needTol && t.Equals == nil && t.OneOf == nil && t.Min == nil && t.Max == nil && t.Range == nil && t.Regex == "" && t.JSONPath == "" && t.Compare == nil {
-		d.add(path(p, "tolerance"), "missing tolerance: equals, one_of, min, max, range, regex, jsonpath or compare")
+		d.add(at(p, "tolerance"), "missing tolerance: equals, one_of, min, max, range, regex, jsonpath or compare")
 	}
 	if len(t.Range) == 2 && t.Range[0] > t.Range[1] {
-		d.add(path(p, "tolerance", "range"), "empty range [%g, %g]", t.Range[0], t.Range[1])
+		d.add(at(p, "tolerance", "range"), "empty range [%g, %g]", t.Range[0], t.Range[1])
 	}
 	if t.Regex != "" {
 		if _, err := regexp.Compile(t.Regex); err != nil {
-			d.add(path(p, "tolerance", "regex"), "%v", err)
+			d.add(at(p, "tolerance", "regex"), "%v", err)
 		}
 	}
 	if t.JSONPath != "" {
 		if _, err := parseJSONPath(t.JSONPath); err != nil {
-			d.add(path(p, "tolerance", "jsonpath"), "%v", err)
+			d.add(at(p, "tolerance", "jsonpath"), "%v", err)
 		}
 	}
 	if t.StayFor > 0 && t.RecoverWithin == 0 {
-		d.add(path(p, "tolerance", "stay_for"), "stay_for needs recover_within")
+		d.add(at(p, "tolerance", "stay_for"), "stay_for needs recover_within")
 	}
 	if c := t.Compare; c != nil {
 		if c.Confidence == 0 {
@@ -202,13 +202,13 @@ func (d *decoder) step(s *Step, p []string) {
 		return
 	}
 	if s.Probe != nil {
-		d.probe(s.Probe, path(p, "probe"), true)
+		d.probe(s.Probe, at(p, "probe"), true)
 		if slices.Equal(s.Probe.When, []string{"before", "during", "after"}) {
 			s.Probe.When = []string{"during"}
 		}
 	}
 	if s.LoadRaw != nil {
-		s.Load = d.loadSpec(s.LoadRaw, path(p, "load"))
+		s.Load = d.loadSpec(s.LoadRaw, at(p, "load"))
 		s.Action = "load.run"
 		if s.Load != nil && s.Duration == 0 {
 			s.Duration = Duration(s.Load.Duration)
@@ -226,22 +226,22 @@ func (d *decoder) step(s *Step, p []string) {
 		} else {
 			msg += " (expected one of " + strings.Join(kinds, ", ") + ")"
 		}
-		d.add(path(p, "action"), "%s", msg)
+		d.add(at(p, "action"), "%s", msg)
 		return
 	}
 	switch {
 	case strings.HasPrefix(s.Action, "server."), strings.HasPrefix(s.Action, "net."):
 		if len(s.Target.Servers) == 0 {
-			d.add(path(p, "target"), "%s needs target.servers (server name patterns)", s.Action)
+			d.add(at(p, "target"), "%s needs target.servers (server name patterns)", s.Action)
 		}
 		if strings.HasPrefix(s.Action, "net.") {
 			if _, err := toxicSpec(s.Action, s.Attributes); err != nil {
-				d.add(path(p, "attributes"), "%v", err)
+				d.add(at(p, "attributes"), "%v", err)
 			}
 		}
 	case s.Action == "config.set" || s.Action == "attribute.write":
 		if len(s.Target.Devices) == 0 || s.Target.Attribute == "" {
-			d.add(path(p, "target"), "%s needs target.devices and target.attribute", s.Action)
+			d.add(at(p, "target"), "%s needs target.devices and target.attribute", s.Action)
 		}
 		if s.Action == "config.set" {
 			if len(s.Attributes) == 0 {
@@ -253,11 +253,11 @@ func (d *decoder) step(s *Step, p []string) {
 					if sg := suggest(k, ConfigKeys); sg != "" {
 						msg += fmt.Sprintf(" (did you mean %q?)", sg)
 					}
-					d.errs.Add(d.at(path(p, "attributes", k), true), "%s", msg)
+					d.errs.Add(d.at(at(p, "attributes", k), true), "%s", msg)
 					continue
 				}
 				if _, err := configValue(k, v); err != nil {
-					d.add(path(p, "attributes", k), "%v", err)
+					d.add(at(p, "attributes", k), "%v", err)
 				}
 			}
 		} else if _, ok := s.Attributes["value"]; !ok {

@@ -9,18 +9,18 @@ import (
 
 // Experiment is a decoded, validated experiment file.
 type Experiment struct {
-	Title        string         `json:"title"`
-	Description  string         `json:"description,omitempty"`
-	Tags         []string       `json:"tags,omitempty"`
-	Seed         *uint64        `json:"seed,omitempty"`
-	Every        Duration       `json:"every,omitempty"`
-	System       System         `json:"system"`
-	LoadRaw      map[string]any `json:"load,omitempty"`
-	SteadyState  Hypothesis     `json:"steady_state"`
-	Method       []Step         `json:"method"`
-	Rollbacks    []Step         `json:"rollbacks,omitempty"`
-	Stop         []ProbeSpec    `json:"stop_conditions,omitempty"`
-	BlastRadius  BlastRadius    `json:"blast_radius"`
+	Title       string         `json:"title"`
+	Description string         `json:"description,omitempty"`
+	Tags        []string       `json:"tags,omitempty"`
+	Seed        *uint64        `json:"seed,omitempty"`
+	Every       Duration       `json:"every,omitempty"`
+	System      System         `json:"system"`
+	LoadRaw     map[string]any `json:"load,omitempty"`
+	SteadyState Hypothesis     `json:"steady_state"`
+	Method      []Step         `json:"method"`
+	Rollbacks   []Step         `json:"rollbacks,omitempty"`
+	Stop        []ProbeSpec    `json:"stop_conditions,omitempty"`
+	BlastRadius BlastRadius    `json:"blast_radius"`
 
 	// Load is the background load (LoadRaw decoded), nil when none.
 	Load *load.Spec `json:"-"`
@@ -53,16 +53,16 @@ type Hypothesis struct {
 // ProbeSpec is a probe with its tolerance. Exactly one source is set:
 // Metric, Attribute, HTTP, Command or Prometheus.
 type ProbeSpec struct {
-	Name       string      `json:"name"`
-	Metric     string      `json:"metric,omitempty"`
-	Window     Duration    `json:"window,omitempty"`
-	Servers    []string    `json:"servers,omitempty"`
-	Attribute  *AttrProbe  `json:"attribute,omitempty"`
-	HTTP       *HTTPProbe  `json:"http,omitempty"`
-	Command    *CmdProbe   `json:"command,omitempty"`
-	Prometheus *PromProbe  `json:"prometheus,omitempty"`
-	When       []string    `json:"when,omitempty"` // default before, during, after
-	Tolerance  Tolerance   `json:"tolerance"`
+	Name       string     `json:"name"`
+	Metric     string     `json:"metric,omitempty"`
+	Window     Duration   `json:"window,omitempty"`
+	Servers    []string   `json:"servers,omitempty"`
+	Attribute  *AttrProbe `json:"attribute,omitempty"`
+	HTTP       *HTTPProbe `json:"http,omitempty"`
+	Command    *CmdProbe  `json:"command,omitempty"`
+	Prometheus *PromProbe `json:"prometheus,omitempty"`
+	When       []string   `json:"when,omitempty"` // default before, during, after
+	Tolerance  Tolerance  `json:"tolerance"`
 }
 
 // AttrProbe reads an attribute (or the state) of every device matching

@@ -17,10 +17,15 @@ type Value struct {
 	Str   string
 	Items []Value
 	JSON  any
+	// Band, when set, is the verdict already reached by the probe (an
+	// attribute probe judges each device and aggregates by its mode).
+	Band *bool
 }
 
 // Num returns a numeric Value.
-func Num(f float64) Value { return Value{Num: f, IsNum: true, Str: strconv.FormatFloat(f, 'g', -1, 64)} }
+func Num(f float64) Value {
+	return Value{Num: f, IsNum: true, Str: strconv.FormatFloat(f, 'g', -1, 64)}
+}
 
 // Text returns a text Value (numeric too when it parses as a number).
 func Text(s string) Value {
@@ -41,6 +46,9 @@ func (v Value) String() string {
 // set must hold. Time-based and statistical parts are judged on series
 // (see Recovered, MannWhitney).
 func (t Tolerance) Check(v Value) bool {
+	if v.Band != nil {
+		return *v.Band
+	}
 	if t.JSONPath != "" {
 		doc := v.JSON
 		if doc == nil {
@@ -202,3 +210,5 @@ func (p jsonPath) get(doc any) (any, bool) {
 	}
 	return doc, true
 }
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -54,7 +55,17 @@ func LoadFile(path string) (*Experiment, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Load(path, data)
+	x, err := Load(path, data)
+	if err != nil {
+		return nil, err
+	}
+	// A catalog named in the file is relative to the file, as LoadFromFile
+	// is relative to its catalog: the experiment then runs from any
+	// directory. The state dir stays relative to where the user runs it.
+	if c := x.System.Catalog; c != "" && !filepath.IsAbs(c) {
+		x.System.Catalog = filepath.Join(filepath.Dir(path), c)
+	}
+	return x, nil
 }
 
 // Load decodes and validates an experiment. Every problem is reported at

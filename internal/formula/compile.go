@@ -48,6 +48,9 @@ type cx struct {
 	local int    // > 0: a read of local local-1 of the current frame
 	fx    *fexpr // the fused float tree of a pure numeric expression, or nil
 	bx    *bexpr // the fused bool tree of a pure comparison/not/and/or, or nil
+	lit   int    // > 0: a read of lifted literal lit-1 (Env.Lits)
+	// litKind is the kind of a lifted literal (the shape key fixes it).
+	litKind syntax.ConstKind
 }
 
 func konst(v pyval.Value) *cx {
@@ -67,6 +70,7 @@ type compiler struct {
 	freeAt   map[string]int // first source offset of each free name
 	fold     *pyval.Context // context for constant folding
 	pure     map[*pyval.Func]bool
+	lifted   map[syntax.Expr]int // Lift: literal indices
 }
 
 // Compile parses and compiles a formula. Errors are *SyntaxError (does not
@@ -105,6 +109,10 @@ func Compile(src string, opts *Options) (*Program, error) {
 		}
 		c.pure = pure
 	}
+	var lits *Literals
+	if opts.Lift {
+		c.lifted, _, lits = lift(src, expr)
+	}
 	top := newScope(scopeTop, nil)
 	(&binder{py2: c.py2, walrus: true, add: top.add}).walk(expr, false)
 	root, err := c.expr(expr, top)
@@ -117,6 +125,9 @@ func Compile(src string, opts *Options) (*Program, error) {
 	}
 	sort.Slice(free, func(i, j int) bool { return c.freeAt[free[i]] < c.freeAt[free[j]] })
 	p := &Program{src: src, slots: c.slots, names: c.names, mode: opts.Mode, root: root.fn, ntop: top.n, free: free}
+	if lits != nil && len(lits.Values) > 0 {
+		p.lits, p.nlits = lits, len(lits.Values)
+	}
 
 	return p, nil
 }
@@ -166,10 +177,16 @@ func (c *compiler) slot(name string) int {
 func (c *compiler) expr(e syntax.Expr, s *scope) (*cx, error) {
 	switch e := e.(type) {
 	case *syntax.Constant:
+		if i, ok := c.lifted[e]; ok {
+			return c.lit(i, e), nil
+		}
 		return c.constant(e)
 	case *syntax.Name:
 		return c.name(e, s), nil
 	case *syntax.UnaryOp:
+		if i, ok := c.lifted[e]; ok {
+			return c.lit(i, e), nil
+		}
 		return c.unary(e, s)
 	case *syntax.BinOp:
 		return c.binop(e, s)
@@ -664,6 +681,9 @@ func (x *cx) fast(f *frame) (pyval.Value, bool) {
 	if x.local > 0 {
 		v := f.vars[x.local-1]
 		return v, v.K != pyval.Undefined
+	}
+	if x.lit > 0 {
+		return f.env.consts[x.lit-1], true
 	}
 	return x.val, x.konst
 }

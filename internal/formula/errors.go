@@ -40,6 +40,9 @@ func (e *CompileError) Error() string {
 type RuntimeError struct {
 	Err       *pyval.Exception
 	Line, Col int
+
+	off    int  // byte offset of Line:Col
+	placed bool // positioned in the evaluated text (see Program.place)
 }
 
 // Error is exactly Python's last traceback line, "Type: message".
@@ -60,7 +63,7 @@ func excerpt(src string, line, col int) string {
 // pass through unchanged.
 func errAt(err error, p syntax.Pos) error {
 	if e, ok := err.(*pyval.Exception); ok {
-		return &RuntimeError{Err: e, Line: p.Line, Col: p.Col}
+		return &RuntimeError{Err: e, Line: p.Line, Col: p.Col, off: p.Offset}
 	}
 	return err
 }

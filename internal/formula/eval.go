@@ -14,6 +14,11 @@ func (p *Program) run(env *Env) (v pyval.Value, err error) {
 	if ctx == nil || ctx.Depth != 0 || env.MaxSteps < 0 || p.ntop != 0 || len(env.Vars) < len(p.names) || ctx.Py2 != (p.mode == Py2) {
 		return p.runNested(env)
 	}
+	if p.nlits > 0 {
+		if err := p.bindLits(env); err != nil {
+			return pyval.Value{}, err
+		}
+	}
 	ctx.Steps = env.MaxSteps
 	if ctx.Steps == 0 {
 		ctx.Steps = pyval.DefaultSteps
@@ -24,7 +29,9 @@ func (p *Program) run(env *Env) (v pyval.Value, err error) {
 	defer guard(ctx, 0, ctx.Py2, &v, &err, &done)
 	v, err = p.root(&env.top)
 	done = true
-	if err == nil && v.K == pyval.Undefined {
+	if err != nil {
+		p.place(env, err)
+	} else if v.K == pyval.Undefined {
 		err = internalError("undefined result")
 	}
 	return v, err
@@ -59,16 +66,24 @@ func (p *Program) runNested(env *Env) (v pyval.Value, err error) {
 	}
 	f := &env.top
 	saved := *f // an Env re-entered through a host function keeps its outer frame
+	savedConsts, savedCur := env.consts, env.cur
+	if p.nlits > 0 {
+		if err := p.bindLits(env); err != nil {
+			return pyval.Value{}, err
+		}
+	}
 	f.env = env
 	f.vars = make([]pyval.Value, p.ntop)
-	defer func() { *f = saved }()
+	defer func() { *f = saved; env.consts, env.cur = savedConsts, savedCur }()
 	done := false
 	defer guard(ctx, ctx.Depth, ctx.Py2, &v, &err, &done)
 	ctx.Py2 = p.mode == Py2
 	ctx.Depth++
 	v, err = p.root(f)
 	done = true
-	if err == nil && v.K == pyval.Undefined {
+	if err != nil {
+		p.place(env, err)
+	} else if v.K == pyval.Undefined {
 		err = internalError("undefined result")
 	}
 	return v, err

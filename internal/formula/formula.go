@@ -52,6 +52,12 @@ type Options struct {
 	// evaluate speculatively and fall back; the default math and signal
 	// functions are always treated as pure.
 	Pure map[string]bool
+
+	// Lift compiles with the number and string literals lifted (see
+	// Shape): the Program reads them from Env.Lits, so one Program serves
+	// every text of the same shape. Constant folding skips lifted
+	// literals; everything else folds as usual.
+	Lift bool
 }
 
 // Program is a compiled formula. It is immutable and safe for concurrent use
@@ -66,6 +72,9 @@ type Program struct {
 	root node     // the compiled expression
 	ntop int      // locals of the top scope (walrus targets, leaked Python 2 comprehension variables)
 	free []string // static free names (FreeNames)
+
+	lits  *Literals // Lift: the literals of src (the default table)
+	nlits int       // Lift: how many literals the program reads
 }
 
 // Env is the per-evaluation state: one per (device, program), reused across
@@ -88,10 +97,19 @@ type Env struct {
 	// leaves Ctx.Steps alone (the host manages the budget itself).
 	MaxSteps int64
 
-	top frame // the top-level frame, reused across evaluations
+	// Lits is the literal table of the text being evaluated, for a
+	// Program compiled with Options.Lift: the Literals that Shape returned
+	// for that text. Nil means the Program's own text. Runtime errors are
+	// positioned in Lits.Src.
+	Lits *Literals
+
+	top    frame         // the top-level frame, reused across evaluations
+	consts []pyval.Value // the literal values of the evaluation in progress
+	cur    *Literals     // the table consts come from
 }
 
-// Source returns the formula text.
+// Source returns the formula text (with Options.Lift: the text compiled,
+// the first of its shape).
 func (p *Program) Source() string { return p.src }
 
 // Names returns the program's free names in slot order: the names looked up

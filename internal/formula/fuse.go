@@ -5,6 +5,7 @@ import (
 
 	"chaoslab/internal/formula/pylib"
 	"chaoslab/internal/formula/pyval"
+	"chaoslab/internal/formula/syntax"
 )
 
 // Fused fast paths. Every closure call is an indirect call, and those
@@ -28,6 +29,8 @@ const (
 	fBin
 	fNeg
 	fCall
+	fLit    // a lifted float literal
+	fLitInt // a lifted int literal (only usable next to a float)
 )
 
 // fexpr is a float-valued pure expression.
@@ -72,6 +75,13 @@ func (e *fexpr) eval(f *frame) (float64, bool) {
 	case fNeg:
 		a, ok := e.x.eval(f)
 		return -a, ok
+	case fLit:
+		v := f.env.consts[e.slot]
+		return v.Float64(), v.K == pyval.FloatKind
+	case fLitInt:
+		v := f.env.consts[e.slot]
+		i := int64(v.N)
+		return float64(i), v.K == pyval.IntKind && i >= -(1<<53) && i <= 1<<53
 	}
 	a, ok := e.x.eval(f)
 	if !ok {
@@ -91,6 +101,15 @@ func leafF(x *cx) *fexpr {
 	}
 	if x.local > 0 {
 		return &fexpr{kind: fLocal, slot: x.local - 1}
+	}
+	if x.lit > 0 {
+		switch x.litKind {
+		case syntax.ConstFloat:
+			return &fexpr{kind: fLit, slot: x.lit - 1}
+		case syntax.ConstInt:
+			return &fexpr{kind: fLitInt, slot: x.lit - 1, isInt: true}
+		}
+		return nil
 	}
 	if x.konst {
 		switch x.val.K {
@@ -287,7 +306,7 @@ func withBool(c *cx, bx *bexpr) *cx {
 }
 
 // isOperand reports whether x can be a fused comparison operand.
-func isOperand(x *cx) bool { return x.fx != nil || x.slot >= 0 || x.local > 0 || x.konst }
+func isOperand(x *cx) bool { return x.fx != nil || x.slot >= 0 || x.local > 0 || x.lit > 0 || x.konst }
 
 func fuseCompare(ops []pyval.CmpOp, opnds []*cx, c *cx) *cx {
 	for _, o := range opnds {

@@ -114,5 +114,9 @@ func (c *connectService) Subscribe(ctx context.Context, r *connect.Request[pb.Su
 		case <-ctx.Done():
 		}
 	}()
-	return c.s.sendLoop(ctx, sub, st.Send)
+	send, err := protoSender(sub, st.Send)
+	if err != nil {
+		return err
+	}
+	return c.s.sendLoop(ctx, sub, send)
 }

@@ -3,6 +3,9 @@ package server
 import (
 	"sync"
 
+	"google.golang.org/protobuf/encoding/protowire"
+	"google.golang.org/protobuf/proto"
+
 	pb "chaoslab/internal/api/chaoslabv1"
 )
 
@@ -20,6 +23,7 @@ const maxBatch = 1024
 type queued struct {
 	index uint32
 	r     *pb.Reading
+	enc   []byte // r's protobuf encoding, made once for all subscribers
 }
 
 // subscriber is one subscription's bounded queue. Publishers (the polling
@@ -178,8 +182,17 @@ func (f *fanout) count() int {
 func (f *fanout) publish(evs []Event, touched map[*subscriber]struct{}) (queuedN, dropped int) {
 	f.mu.RLock()
 	for _, e := range evs {
-		for _, t := range f.topics[topicKey{e.Device, e.Attr, e.Type}] {
-			if t.sub.push(queued{t.index, e.Reading}) {
+		ts := f.topics[topicKey{e.Device, e.Attr, e.Type}]
+		if len(ts) == 0 {
+			continue
+		}
+		// Encode the reading once; every framed subscriber reuses the bytes.
+		enc, err := proto.Marshal(e.Reading)
+		if err != nil {
+			continue // cannot happen for our messages; drop rather than stall
+		}
+		for _, t := range ts {
+			if t.sub.push(queued{t.index, e.Reading, enc}) {
 				dropped++
 			}
 			queuedN++
@@ -192,4 +205,33 @@ func (f *fanout) publish(evs []Event, touched map[*subscriber]struct{}) (queuedN
 		delete(touched, s)
 	}
 	return queuedN, dropped
+}
+
+// appendEventBatch appends the protobuf encoding of an EventBatch of q
+// (readings pre-encoded by publish) to buf: the framed protocol's batches
+// are built from bytes, without marshalling each reading per subscriber.
+func appendEventBatch(buf []byte, typ pb.EventType, q []queued, dropped uint64) []byte {
+	if typ != 0 {
+		buf = protowire.AppendTag(buf, 2, protowire.VarintType)
+		buf = protowire.AppendVarint(buf, uint64(typ))
+	}
+	for _, e := range q {
+		n := 1 + protowire.SizeBytes(len(e.enc))
+		if e.index != 0 {
+			n += 1 + protowire.SizeVarint(uint64(e.index))
+		}
+		buf = protowire.AppendTag(buf, 3, protowire.BytesType)
+		buf = protowire.AppendVarint(buf, uint64(n))
+		if e.index != 0 {
+			buf = protowire.AppendTag(buf, 1, protowire.VarintType)
+			buf = protowire.AppendVarint(buf, uint64(e.index))
+		}
+		buf = protowire.AppendTag(buf, 2, protowire.BytesType)
+		buf = protowire.AppendBytes(buf, e.enc)
+	}
+	if dropped != 0 {
+		buf = protowire.AppendTag(buf, 4, protowire.VarintType)
+		buf = protowire.AppendVarint(buf, dropped)
+	}
+	return buf
 }

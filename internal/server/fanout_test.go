@@ -3,6 +3,8 @@ package server
 import (
 	"testing"
 
+	"google.golang.org/protobuf/proto"
+
 	pb "chaoslab/internal/api/chaoslabv1"
 )
 
@@ -11,7 +13,7 @@ func TestSubscriberRingDropsOldest(t *testing.T) {
 	readings := make([]*pb.Reading, 10)
 	for i := range readings {
 		readings[i] = &pb.Reading{TimeUnixNano: int64(i)}
-		s.push(queued{0, readings[i]})
+		s.push(queued{r: readings[i]})
 	}
 	got, dropped, more := s.drain(nil, 100)
 	if dropped != 6 || more || len(got) != 4 {
@@ -30,7 +32,7 @@ func TestSubscriberRingDropsOldest(t *testing.T) {
 func TestSubscriberDrainInBatches(t *testing.T) {
 	s := newSubscriber(pb.EventType_EVENT_TYPE_CHANGE, []AttrRef{{Device: "a/b/c", Attr: "x"}}, 8)
 	for i := 0; i < 5; i++ {
-		s.push(queued{0, &pb.Reading{}})
+		s.push(queued{r: &pb.Reading{}})
 	}
 	got, _, more := s.drain(nil, 3)
 	if len(got) != 3 || !more {
@@ -68,5 +70,32 @@ func TestFanoutRoutesByTopic(t *testing.T) {
 	f.remove(b)
 	if f.count() != 0 || len(f.topics) != 0 {
 		t.Errorf("after remove: %d subscribers, %d topics", f.count(), len(f.topics))
+	}
+}
+
+// TestAppendEventBatch: the hand-built batch decodes to what marshalling
+// the same batch with protobuf gives.
+func TestAppendEventBatch(t *testing.T) {
+	rs := []*pb.Reading{
+		{Value: &pb.Value{Kind: &pb.Value_D{D: 1.5}}, TimeUnixNano: 12345},
+		{},
+		{Quality: pb.Quality_QUALITY_INVALID, Errors: []*pb.DevError{{Reason: "R", Desc: "D"}}},
+	}
+	var q []queued
+	want := &pb.EventBatch{Type: pb.EventType_EVENT_TYPE_ARCHIVE, Dropped: 7}
+	for i, r := range rs {
+		enc, err := proto.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q = append(q, queued{index: uint32(i), r: r, enc: enc})
+		want.Events = append(want.Events, &pb.Event{Index: uint32(i), Reading: r})
+	}
+	var got pb.EventBatch
+	if err := proto.Unmarshal(appendEventBatch(nil, want.Type, q, want.Dropped), &got); err != nil {
+		t.Fatal(err)
+	}
+	if !proto.Equal(&got, want) {
+		t.Errorf("got %v\nwant %v", &got, want)
 	}
 }

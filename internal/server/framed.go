@@ -200,6 +200,34 @@ func (fc *framedConn) writeFrame(kind api.Kind, id uint32, m proto.Message) erro
 	return err
 }
 
+// maxEventFrame bounds the payload of one events frame well below
+// api.MaxFrame, so big readings (spectra, images) split into more frames.
+const maxEventFrame = 8 << 20
+
+// writeEvents writes KindEvents frames built from pre-encoded readings.
+func (fc *framedConn) writeEvents(id uint32, typ pb.EventType, q []queued, dropped uint64) error {
+	fc.wmu.Lock()
+	defer fc.wmu.Unlock()
+	for first := true; first || len(q) > 0; first = false {
+		k, size := 0, 0
+		for k < len(q) && (k == 0 || size+len(q[k].enc) < maxEventFrame) {
+			size += len(q[k].enc) + 16
+			k++
+		}
+		out := append(fc.out[:0], 0, 0, 0, 0, byte(api.KindEvents), byte(id>>24), byte(id>>16), byte(id>>8), byte(id))
+		out = appendEventBatch(out, typ, q[:k], dropped)
+		binary.BigEndian.PutUint32(out, uint32(len(out)-4))
+		if cap(out) <= 1<<20 {
+			fc.out = out
+		}
+		if _, err := fc.c.Write(out); err != nil {
+			return err
+		}
+		q, dropped = q[k:], 0
+	}
+	return nil
+}
+
 func (fc *framedConn) subscribe(id uint32, payload []byte) {
 	req := &pb.SubscribeRequest{}
 	if err := proto.Unmarshal(payload, req); err != nil {
@@ -222,7 +250,10 @@ func (fc *framedConn) subscribe(id uint32, payload []byte) {
 	go func() {
 		defer fc.wg.Done()
 		defer fc.s.endSubscription(sub)
-		err := fc.s.sendLoop(ctx, sub, func(b *pb.EventBatch) error { return fc.writeFrame(api.KindEvents, id, b) })
+		err := fc.writeFrame(api.KindEvents, id, &pb.EventBatch{Names: sub.names, Type: sub.typ})
+		if err == nil {
+			err = fc.s.sendLoop(ctx, sub, func(q []queued, dropped uint64) error { return fc.writeEvents(id, sub.typ, q, dropped) })
+		}
 		if err == nil || ctx.Err() != nil && fc.ctx.Err() == nil {
 			_ = fc.writeFrame(api.KindEnd, id, nil)
 		}

@@ -30,20 +30,17 @@ func (s *Server) endSubscription(sub *subscriber) {
 	s.met.subscribers.Dec()
 }
 
+// batchSender sends one batch: q are the events (valid only during the
+// call), dropped the drop count since the previous batch.
+type batchSender func(q []queued, dropped uint64) error
+
 // sendLoop delivers sub's events through send until ctx ends or send
-// fails. The first batch carries the names table. Each wake-up drains the
-// ring in batches of up to maxBatch events, so batching grows with load:
-// under a light load every event goes out at once, under a heavy one many
-// ride in a frame. It returns nil when ctx ends.
-func (s *Server) sendLoop(ctx context.Context, sub *subscriber, send func(*pb.EventBatch) error) error {
-	if err := send(&pb.EventBatch{Names: sub.names, Type: sub.typ}); err != nil {
-		return err
-	}
-	var (
-		q     []queued
-		store = make([]pb.Event, maxBatch)
-		ptrs  = make([]*pb.Event, 0, maxBatch)
-	)
+// fails. Each wake-up drains the ring in batches of up to maxBatch events,
+// so batching grows with load: under a light load every event goes out at
+// once, under a heavy one many ride in a frame. It returns nil when ctx
+// ends.
+func (s *Server) sendLoop(ctx context.Context, sub *subscriber, send batchSender) error {
+	var q []queued
 	for {
 		select {
 		case <-ctx.Done():
@@ -57,13 +54,7 @@ func (s *Server) sendLoop(ctx context.Context, sub *subscriber, send func(*pb.Ev
 			if len(q) == 0 && dropped == 0 {
 				break
 			}
-			ptrs = ptrs[:0]
-			for i, e := range q {
-				store[i].Index, store[i].Reading = e.index, e.r
-				ptrs = append(ptrs, &store[i])
-			}
-			b := &pb.EventBatch{Type: sub.typ, Events: ptrs, Dropped: dropped}
-			if err := send(b); err != nil {
+			if err := send(q, dropped); err != nil {
 				return err
 			}
 			s.eventsSent.Add(uint64(len(q)))
@@ -74,4 +65,23 @@ func (s *Server) sendLoop(ctx context.Context, sub *subscriber, send func(*pb.Ev
 			}
 		}
 	}
+}
+
+// protoSender adapts a sender of EventBatch messages (the connect stream),
+// reusing the event structs between batches. The first batch it sends is
+// the names table.
+func protoSender(sub *subscriber, send func(*pb.EventBatch) error) (batchSender, error) {
+	if err := send(&pb.EventBatch{Names: sub.names, Type: sub.typ}); err != nil {
+		return nil, err
+	}
+	store := make([]pb.Event, maxBatch)
+	ptrs := make([]*pb.Event, 0, maxBatch)
+	return func(q []queued, dropped uint64) error {
+		ptrs = ptrs[:0]
+		for i, e := range q {
+			store[i].Index, store[i].Reading = e.index, e.r
+			ptrs = append(ptrs, &store[i])
+		}
+		return send(&pb.EventBatch{Type: sub.typ, Events: ptrs, Dropped: dropped})
+	}, nil
 }

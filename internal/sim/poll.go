@@ -171,7 +171,7 @@ func (w *World) advance(now int64) Update {
 // evState is the event memory of one polled or evented attribute.
 type evState struct {
 	change               pyval.Value
-	lastPeriodic         int64
+	nextPeriodic         int64 // when the next periodic event is due, on the period's own grid
 	changeQ              Quality
 	hasChange, changeErr bool
 	arch                 *archState // archive events (rare): kept apart to keep evState small
@@ -214,8 +214,7 @@ func (d *device) events(i int, now int64, polled bool) {
 	if !polled {
 		return
 	}
-	if cfg.Period > 0 && now-ev.lastPeriodic >= int64(cfg.Period) {
-		ev.lastPeriodic = now
+	if cfg.Period > 0 && periodicDue(&ev.nextPeriodic, now, int64(cfg.Period)) {
 		d.w.emit(d, int32(i), PeriodicEvent, d.reading(i, now), now)
 	}
 	if cfg.ArchiveAbs > 0 || cfg.ArchiveRel > 0 || cfg.ArchivePeriod > 0 || a.cfg.archiveOn() {
@@ -356,3 +355,22 @@ func deviceSeed(seed uint64, name string) int64 {
 func (d *device) Now() float64 { return float64(d.fr.now) / 1e9 }
 
 func (c *attrCfg) archiveOn() bool { return c != nil && c.archive }
+
+// periodicDue reports whether a periodic event is due at now and moves
+// *next along the period's grid. The grid is kept from the scheduled times,
+// not from the (late) times polls actually ran at: measuring from the last
+// actual time would skip the next on-time poll after one late poll and
+// deliver fewer events than 1/period. A poll within 2 % of the period before
+// the due time counts, as Tango's periodic-event check allows; a poller that
+// fell a whole period behind restarts the grid instead of bursting.
+func periodicDue(next *int64, now, period int64) bool {
+	if *next != 0 && now < *next-period/50 {
+		return false
+	}
+	n := *next + period
+	if *next == 0 || n <= now {
+		n = now + period
+	}
+	*next = n
+	return true
+}

@@ -4,6 +4,8 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"chaoslab/internal/alarm"
 )
 
 // AlarmStatus is what the engine needs to know of one alarm.
@@ -120,4 +122,15 @@ func matchAlarm(pattern, device, tag string) bool {
 	}
 	ok, _ := path.Match(pattern, strings.ToLower(tag))
 	return ok
+}
+
+// FromDevices lists the alarms of in-process PyAlarm devices.
+func FromDevices(devs []*alarm.Device) []AlarmStatus {
+	var out []AlarmStatus
+	for _, d := range devs {
+		for _, a := range d.Alarms() {
+			out = append(out, AlarmStatus{Device: d.Name(), Tag: a.Tag, Active: a.Active})
+		}
+	}
+	return out
 }

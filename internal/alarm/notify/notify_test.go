@@ -211,3 +211,16 @@ func TestDispatcher(t *testing.T) {
 		t.Fatalf("log file: %q %v", b, err)
 	}
 }
+
+// FuzzReceivers: no receivers string makes the ACTION parser or the
+// placeholder expansion panic.
+func FuzzReceivers(f *testing.F) {
+	f.Add("ACTION(alarm:command,a/b/c/d,1,[2,3]);recovered:system:beep&), x@y, http://h/")
+	f.Add("ACTION(*:attribute,a/b/c/d,'$NAME;$DATE')")
+	f.Fuzz(func(t *testing.T, s string) {
+		as, _, _ := Receivers(s)
+		for _, a := range as {
+			Expand(a.Target, alarm.Notification{Tag: "T", Device: "a/b-c/d"})
+		}
+	})
+}

@@ -224,7 +224,7 @@ func bFormat(ctx *context, args []value, kw []keyword) (value, error) {
 	spec := ""
 	if !a[1].IsUndefined() {
 		if a[1].K != pyval.StrKind {
-			return value{}, typeErr("format() argument 2 must be str, not %s", pyval.TypeName(a[1]))
+			return value{}, typeErr("format() argument 2 must be str, not %s", clinicTypeName(a[1]))
 		}
 		spec = a[1].String()
 	}

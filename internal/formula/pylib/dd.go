@@ -207,6 +207,7 @@ func initDD() {
 		s, co := bigSinCos(newBig().Quo(newBig().SetInt64(int64(j)), newBig().SetInt64(32)))
 		ddSinTab[j], ddCosTab[j] = toDD(s), toDD(co)
 	}
+	initSymTabs()
 }
 
 // expDD returns e^x for a double-double x with |x| < 709.

@@ -25,8 +25,6 @@ type diffCase struct {
 // from CPython, with the reason.
 var knownDiff = map[string]string{
 	"'{0.real}'.format(5)": "pyval has no data attributes on int (real/imag/numerator)",
-	"lgamma(10)":           "CPython has its own Lanczos lgamma; Go's math.Lgamma differs by a few ulps",
-	"lgamma(0.5)":          "CPython has its own Lanczos lgamma; Go's math.Lgamma differs by a few ulps",
 }
 
 // ulpGroups are the groups whose float results come from elementary

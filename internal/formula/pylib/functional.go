@@ -309,6 +309,16 @@ func bReversed(ctx *context, args []value, kw []keyword) (value, error) {
 }
 
 func bSorted(ctx *context, args []value, kw []keyword) (value, error) {
+	if ctx.Py2 && len(args) > 1 && len(args) <= 4 {
+		// Python 2: sorted(iterable, cmp=None, key=None, reverse=False).
+		names := []string{"cmp", "key", "reverse"}
+		extra := make([]keyword, 0, len(args)-1+len(kw))
+		for i, a := range args[1:] {
+			extra = append(extra, keyword{Name: names[i], Value: a})
+		}
+		kw = append(extra, kw...)
+		args = args[:1]
+	}
 	if len(args) != 1 {
 		return value{}, typeErr("sorted expected 1 argument, got %d", len(args))
 	}

@@ -23,6 +23,28 @@ func MathNames() map[string]value {
 	return m
 }
 
+// py3OnlyMath are the math names Python 2.7 does not have.
+var py3OnlyMath = []string{"nan", "inf", "tau", "log2", "isfinite", "isclose", "gcd", "lcm", "isqrt", "comb",
+	"perm", "prod", "dist", "cbrt", "exp2", "nextafter", "remainder", "ulp"}
+
+// MathNamesFor is MathNames for a mode: in Python 2 mode without the names
+// 2.7's math module lacks (nan, inf, tau, gcd, log2, ...), from the
+// namespace and from the math module object alike.
+func MathNamesFor(py2 bool) map[string]value {
+	if !py2 {
+		return MathNames()
+	}
+	m := mathFuncs()
+	attrs := mathFuncs()
+	for _, k := range py3OnlyMath {
+		delete(m, k)
+		delete(attrs, k)
+	}
+	m["math"] = pyval.NewObject(&Module{Name: "math", Attrs: attrs})
+	m["PI"] = pyval.Float(math.Pi)
+	return m
+}
+
 // mathFuncs builds the math module's members.
 func mathFuncs() map[string]value {
 	m := map[string]value{
@@ -52,7 +74,7 @@ func mathFuncs() map[string]value {
 	one("expm1", math.Expm1, true)
 	one("log1p", math.Log1p, false)
 	one("sqrt", math.Sqrt, false)
-	one("cbrt", math.Cbrt, false)
+	one("cbrt", glibcCbrt, false)
 	one("fabs", math.Abs, false)
 	one("erf", math.Erf, false)
 	one("erfc", math.Erfc, false)
@@ -644,20 +666,3 @@ func ulp(x float64) float64 {
 	return math.Nextafter(x, math.Inf(1)) - x
 }
 
-func mGamma(x float64) float64 {
-	if x == math.Trunc(x) && x <= 0 {
-		return math.NaN() // pole: domain error, as CPython
-	}
-	if math.IsInf(x, -1) {
-		return math.NaN()
-	}
-	return math.Gamma(x)
-}
-
-func mLgamma(x float64) float64 {
-	if x == math.Trunc(x) && x <= 0 && !math.IsInf(x, 0) {
-		return math.NaN() // pole: domain error, as CPython
-	}
-	r, _ := math.Lgamma(x)
-	return r
-}

@@ -109,7 +109,7 @@ func isCased(r rune) bool { return unicode.IsUpper(r) || unicode.IsLower(r) || u
 // strArg requires a str argument for method name.
 func strArg(name string, v value, pos int) (string, error) {
 	if v.K != pyval.StrKind {
-		return "", typeErr("%s() argument %d must be str, not %s", name, pos, pyval.TypeName(v))
+		return "", typeErr("%s() argument %d must be str, not %s", name, pos, clinicTypeName(v))
 	}
 	return v.String(), nil
 }
@@ -447,7 +447,7 @@ func sReplace(ctx *context, self value, args []value, kw []keyword) (value, erro
 			if self.K == pyval.BytesKind {
 				return value{}, typeErr("a bytes-like object is required, not '%s'", pyval.TypeName(a[i]))
 			}
-			return value{}, typeErr("replace() argument %d must be str, not %s", i+1, pyval.TypeName(a[i]))
+			return value{}, typeErr("replace() argument %d must be str, not %s", i+1, clinicTypeName(a[i]))
 		}
 	}
 	n := int64(-1)
@@ -902,7 +902,7 @@ func sRemoveprefix(ctx *context, self value, args []value, kw []keyword) (value,
 		return value{}, arity("removeprefix", args, 1, 1)
 	}
 	if args[0].K != self.K {
-		return value{}, typeErr("removeprefix() argument must be str, not %s", pyval.TypeName(args[0]))
+		return value{}, typeErr("removeprefix() argument must be str, not %s", clinicTypeName(args[0]))
 	}
 	return value{K: self.K, O: strings.TrimPrefix(self.String(), args[0].String())}, nil
 }
@@ -915,7 +915,7 @@ func sRemovesuffix(ctx *context, self value, args []value, kw []keyword) (value,
 		return value{}, arity("removesuffix", args, 1, 1)
 	}
 	if args[0].K != self.K {
-		return value{}, typeErr("removesuffix() argument must be str, not %s", pyval.TypeName(args[0]))
+		return value{}, typeErr("removesuffix() argument must be str, not %s", clinicTypeName(args[0]))
 	}
 	return value{K: self.K, O: strings.TrimSuffix(self.String(), args[0].String())}, nil
 }
@@ -1097,4 +1097,13 @@ func isNumericRune(r rune) bool {
 		return r >= '0' && r <= '9'
 	}
 	return unicode.Is(pyNumericTable, r)
+}
+
+// clinicTypeName names v's type as CPython's argument clinic does in "must
+// be str, not X" (_PyArg_BadArgument): "None" for None, else the type name.
+func clinicTypeName(v value) string {
+	if v.K == pyval.NoneKind {
+		return "None"
+	}
+	return pyval.TypeName(v)
 }

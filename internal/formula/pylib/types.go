@@ -446,6 +446,13 @@ func tFloat(ctx *context, args []value, kw []keyword) (value, error) {
 			}
 			return value{}, valueErr("could not convert string to float: %s", r)
 		}
+		if math.IsNaN(f) {
+			// pyval.ToFloat's sign rule: Python 3 keeps the written sign;
+			// Python 2's Py_NAN has the sign bit set, so 'nan' is negative.
+			if g, err := pyval.ToFloat(ctx, a); err == nil {
+				f = g
+			}
+		}
 		return pyval.Float(f), nil
 	}
 	return value{}, typeErr("float() argument must be a string or a real number, not '%s'", pyval.TypeName(a))

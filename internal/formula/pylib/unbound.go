@@ -56,7 +56,7 @@ func sMaketrans(ctx *context, _ value, args []value, kw []keyword) (value, error
 		return dv, err
 	}
 	if args[0].K != pyval.StrKind || args[1].K != pyval.StrKind {
-		return value{}, typeErr("maketrans() argument must be str, not %s", pyval.TypeName(args[0]))
+		return value{}, typeErr("maketrans() argument must be str, not %s", clinicTypeName(args[0]))
 	}
 	xs, ys := []rune(args[0].String()), []rune(args[1].String())
 	if len(xs) != len(ys) {
@@ -69,7 +69,7 @@ func sMaketrans(ctx *context, _ value, args []value, kw []keyword) (value, error
 	}
 	if len(args) == 3 {
 		if args[2].K != pyval.StrKind {
-			return value{}, typeErr("maketrans() argument 3 must be str, not %s", pyval.TypeName(args[2]))
+			return value{}, typeErr("maketrans() argument 3 must be str, not %s", clinicTypeName(args[2]))
 		}
 		for _, r := range args[2].String() {
 			if err := d.Set(ctx, pyval.Int(int64(r)), pyval.None); err != nil {

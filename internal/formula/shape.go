@@ -1,0 +1,304 @@
+package formula
+
+import (
+	"math/big"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"chaoslab/internal/formula/pyval"
+	"chaoslab/internal/formula/syntax"
+)
+
+// Literal lifting. Real catalogs give every device its own formula text that
+// differs from its neighbours' only in literals (a default value, a name
+// string): `VAR('GridV', default=-72.0)` and `VAR('GridI', default=15.6)`.
+// Shape reduces a text to a key with each number and string literal
+// replaced by a placeholder of its kind; one Program compiled with
+// Options.Lift then serves every text of that key, reading the literals
+// from the Env's table (Env.Lits) instead of baking them in.
+//
+// What is not lifted (it stays in the key, so texts that differ there do
+// not share): None/True/False, complex literals, literals inside f-strings,
+// and literals inside a tuple display of constants (the compiler folds
+// such a tuple into one shared value; lifting would rebuild it on every
+// evaluation).
+
+// Literals are the literals lifted out of one formula text, in source
+// order: the per-text part of a Program compiled with Options.Lift.
+// Literals are immutable once made.
+type Literals struct {
+	// Src is the text the literals come from. Runtime errors of a shared
+	// Program evaluated with these Literals are positioned in Src.
+	Src string
+	// Values are the literal values, in source order.
+	Values []pyval.Value
+
+	ends []int32 // byte offset just past each literal in Src
+}
+
+// Shape parses src and returns its shape key and its literals. Two texts
+// with the same key (and mode) differ only in the values of lifted
+// literals of the same kinds, so one Program compiled with Options.Lift
+// from either serves both, each evaluated with its own Literals in
+// Env.Lits. The key is the text with each literal replaced by a NUL byte
+// and its kind (i, f, s or b), NUL bytes of the text doubled. Errors are
+// those of Compile for a text that does not parse (*SyntaxError).
+func Shape(src string, m Mode) (key string, lits *Literals, err error) {
+	e, err := parse(src, m == Py2)
+	if err != nil {
+		return "", nil, err
+	}
+	_, key, lits = lift(src, e)
+	return key, lits, nil
+}
+
+// CompileShape is Compile with Options.Lift set: the Program serves every
+// text of src's shape (see Shape).
+func CompileShape(src string, opts *Options) (*Program, error) {
+	o := Options{}
+	if opts != nil {
+		o = *opts
+	}
+	o.Lift = true
+	return Compile(src, &o)
+}
+
+// Literals returns the literals of the program's own text when it was
+// compiled with Options.Lift (nil otherwise): the table Eval uses when
+// Env.Lits is nil.
+func (p *Program) Literals() *Literals { return p.lits }
+
+// lift finds the liftable literals of e in source order and returns their
+// indices, the shape key and the literal table.
+func lift(src string, e syntax.Expr) (map[syntax.Expr]int, string, *Literals) {
+	type found struct {
+		e    syntax.Expr // the Constant, or -Constant
+		c    *syntax.Constant
+		from int
+		to   int
+	}
+	var fs []found
+	syntax.Inspect(e, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.JoinedStr, *syntax.FormattedValue:
+			return false
+		case *syntax.Tuple:
+			return !constExpr(n)
+		case *syntax.UnaryOp:
+			// -72.0 is one literal: texts differing in the sign share.
+			if c, ok := n.X.(*syntax.Constant); ok && n.Op == syntax.USub && (c.Kind == syntax.ConstInt || c.Kind == syntax.ConstFloat) && liftable(src, c) {
+				fs = append(fs, found{n, c, n.From.Offset, c.To.Offset})
+				return false
+			}
+		case *syntax.Constant:
+			if liftable(src, n) {
+				fs = append(fs, found{n, n, n.From.Offset, n.To.Offset})
+			}
+		}
+		return true
+	})
+	sort.Slice(fs, func(i, j int) bool { return fs[i].from < fs[j].from })
+	idx := make(map[syntax.Expr]int, len(fs))
+	lits := &Literals{Src: src, Values: make([]pyval.Value, len(fs)), ends: make([]int32, len(fs))}
+	var b strings.Builder
+	b.Grow(len(src) + 2)
+	last := 0
+	for i, f := range fs {
+		if f.from < last {
+			return lift0(src) // overlapping spans cannot happen; never corrupt the key if they do
+		}
+		idx[f.e] = i
+		writeEscaped(&b, src[last:f.from])
+		b.WriteByte(0)
+		b.WriteByte(kindByte(f.c.Kind))
+		last = f.to
+		lits.Values[i] = litValue(f.c, f.e != syntax.Expr(f.c))
+		lits.ends[i] = int32(f.to)
+	}
+	writeEscaped(&b, src[last:])
+	return idx, b.String(), lits
+}
+
+// lift0 is the no-lifting result (the key is the escaped text itself).
+func lift0(src string) (map[syntax.Expr]int, string, *Literals) {
+	var b strings.Builder
+	writeEscaped(&b, src)
+	return map[syntax.Expr]int{}, b.String(), &Literals{Src: src}
+}
+
+func writeEscaped(b *strings.Builder, s string) {
+	if strings.IndexByte(s, 0) < 0 {
+		b.WriteString(s)
+		return
+	}
+	b.WriteString(strings.ReplaceAll(s, "\x00", "\x00\x00"))
+}
+
+func kindByte(k syntax.ConstKind) byte {
+	switch k {
+	case syntax.ConstInt:
+		return 'i'
+	case syntax.ConstFloat:
+		return 'f'
+	case syntax.ConstStr:
+		return 's'
+	}
+	return 'b'
+}
+
+// liftable reports whether c is a number or string literal whose span is
+// exactly its token(s) in src.
+func liftable(src string, c *syntax.Constant) bool {
+	from, to := c.From.Offset, c.To.Offset
+	if from < 0 || to > len(src) || from >= to {
+		return false
+	}
+	switch c.Kind {
+	case syntax.ConstInt, syntax.ConstFloat:
+		ch := src[from]
+		return ch == '.' || (ch >= '0' && ch <= '9')
+	case syntax.ConstStr, syntax.ConstBytes:
+		ch := src[to-1]
+		return ch == '\'' || ch == '"'
+	}
+	return false
+}
+
+// constExpr reports whether e may fold to a constant (a tuple of such is
+// folded into one value by the compiler, so its literals stay in the key).
+func constExpr(e syntax.Expr) bool {
+	switch e := e.(type) {
+	case *syntax.Constant, *syntax.Name:
+		return true
+	case *syntax.UnaryOp:
+		return constExpr(e.X)
+	case *syntax.BinOp:
+		return constExpr(e.X) && constExpr(e.Y)
+	case *syntax.Tuple:
+		for _, x := range e.Elts {
+			if !constExpr(x) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// litValue is the value of c, negated when neg.
+func litValue(c *syntax.Constant, neg bool) pyval.Value {
+	switch c.Kind {
+	case syntax.ConstInt:
+		if c.Int.IsInt64() {
+			i := c.Int.Int64() // a literal is never negative
+			if neg {
+				i = -i
+			}
+			return pyval.Int(i)
+		}
+		b := new(big.Int).Set(c.Int)
+		if neg {
+			b.Neg(b)
+		}
+		return pyval.BigInt(b)
+	case syntax.ConstFloat:
+		if neg {
+			return pyval.Float(-c.Float)
+		}
+		return pyval.Float(c.Float)
+	case syntax.ConstStr:
+		return pyval.Str(c.Str)
+	}
+	return pyval.Value{K: pyval.BytesKind, O: c.Str}
+}
+
+// lit compiles a read of lifted literal i (e is a Constant or -Constant).
+func (c *compiler) lit(i int, e syntax.Expr) *cx {
+	k, ok := e.(*syntax.Constant)
+	if !ok {
+		k = e.(*syntax.UnaryOp).X.(*syntax.Constant)
+	}
+	return c.litOf(i, k.Kind)
+}
+
+func (c *compiler) litOf(i int, k syntax.ConstKind) *cx {
+	return &cx{fn: func(f *frame) (pyval.Value, error) { return f.env.consts[i], nil }, slot: -1, lit: i + 1, litKind: k}
+}
+
+// bindLits points env at its literal table before an evaluation of a
+// lifted Program.
+func (p *Program) bindLits(env *Env) error {
+	l := env.Lits
+	if l == nil {
+		l = p.lits
+	}
+	if len(l.Values) != p.nlits {
+		return &RuntimeError{Err: &pyval.Exception{Type: "SystemError",
+			Msg: "internal error: Env.Lits holds " + itoa(len(l.Values)) + " literals, the program lifts " + itoa(p.nlits) + " (a table from another shape?)"}, Line: 1, Col: 1, placed: true}
+	}
+	env.consts, env.cur = l.Values, l
+	return nil
+}
+
+func itoa(n int) string {
+	var b [20]byte
+	i := len(b)
+	for {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+		if n == 0 {
+			break
+		}
+	}
+	return string(b[i:])
+}
+
+// place finishes a runtime error leaving Eval: positions in the program's
+// own text move to the text being evaluated (when the Program is shared by
+// a shape), and the error is marked so that an enclosing evaluation (a
+// host function evaluating this formula) does not move it again.
+func (p *Program) place(env *Env, err error) {
+	re, ok := err.(*RuntimeError)
+	if !ok || re.placed {
+		return
+	}
+	re.placed = true
+	l := env.cur
+	if p.lits == nil || l == nil || l == p.lits || l.Src == p.src {
+		return
+	}
+	off := re.off
+	dev := off
+	for i := len(p.lits.ends) - 1; i >= 0; i-- {
+		if int(p.lits.ends[i]) <= off {
+			dev = off + int(l.ends[i]) - int(p.lits.ends[i])
+			break
+		}
+	}
+	re.off = dev
+	re.Line, re.Col = lineCol(l.Src, dev)
+}
+
+// lineCol converts a byte offset to the lexer's 1-based line and column
+// (columns count code points; \r\n and a lone \r are one line break).
+func lineCol(src string, off int) (line, col int) {
+	line, col = 1, 1
+	off = min(max(off, 0), len(src))
+	for i := 0; i < off; {
+		r, n := utf8.DecodeRuneInString(src[i:])
+		i += n
+		switch {
+		case r == '\r' && i < len(src) && src[i] == '\n':
+			i++
+			fallthrough
+		case r == '\n' || r == '\r':
+			line++
+			col = 1
+		default:
+			col++
+		}
+	}
+	return line, col
+}
