@@ -2,7 +2,6 @@ package alarm
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -326,5 +325,3 @@ func argStrings(ctx *pyval.Context, v pyval.Value) []string {
 	s, _ := pyval.ToStr(ctx, v)
 	return []string{s}
 }
-
-var _ = sort.Strings

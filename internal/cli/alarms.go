@@ -119,13 +119,13 @@ stop, kill) need --state (the twin's supervisor); command actions use --addr.`,
 	c.Flags().BoolVar(&check, "check", false, "exit 1 when any alarm is listed (probe)")
 	c.Flags().StringVar(&h.rules, "hammers", "", "run the hammer rules of this YAML file once (see docs/alarms.md)")
 	c.Flags().StringVar(&h.journal, "journal", "", "hammer journal (JSON lines; default RULES.journal)")
-	c.Flags().StringVar(&h.state, "state", "", "state directory of the twin, for server actions of hammers")
 	return c
 }
 
-// hammerOpts are the flags of `alarms --hammers`.
+// hammerOpts are the flags of `alarms --hammers`; server actions use the
+// twin of the shared --state flag.
 type hammerOpts struct {
-	rules, journal, state string
+	rules, journal string
 }
 
 // run applies the hammer rules once: replay the journal, decide, execute,
@@ -155,11 +155,7 @@ func (h *hammerOpts) run(ctx context.Context, s Streams, o *clientOpts, entries 
 	}
 	defer jf.Close()
 	ex := ahammer.Exec{Devices: deviceCommander{o}}
-	if h.state != "" {
-		st, err := supervisor.LoadState(h.state)
-		if err != nil {
-			return exit(ExitError, err)
-		}
+	if st, err := supervisor.LoadState(o.state); err == nil {
 		ex.Servers = supervisor.NewControl(st)
 	}
 	var status []ahammer.AlarmStatus

@@ -20,28 +20,137 @@ import (
 	"chaoslab/internal/api"
 	pb "chaoslab/internal/api/chaoslabv1"
 	"chaoslab/internal/client"
+	"chaoslab/internal/supervisor"
 )
 
 // clientOpts are the flags every client command shares.
 type clientOpts struct {
 	addr    string
+	state   string
 	json    bool
 	timeout time.Duration
 }
 
 func (o *clientOpts) register(c *cobra.Command) {
-	c.Flags().StringVar(&o.addr, "addr", os.Getenv("CHAOSLAB_ADDR"), "device server address host:port (default $CHAOSLAB_ADDR)")
+	c.Flags().StringVar(&o.addr, "addr", os.Getenv("CHAOSLAB_ADDR"), "device server address host:port (default $CHAOSLAB_ADDR; without it, the twin in --state)")
+	stateDirFlag(c, &o.state)
 	c.Flags().BoolVar(&o.json, "json", false, "print JSON instead of a table")
 	c.Flags().DurationVar(&o.timeout, "timeout", 5*time.Second, "timeout of each request")
 }
 
-// resolver is the seam for "which server hosts device X": the --addr flag
-// today; the state directory written by `up` later.
+// resolver answers "which server hosts device X": the one --addr server,
+// else the twin recorded in the state directory by `up`.
 func (o *clientOpts) resolver() (client.Resolver, error) {
-	if o.addr == "" {
-		return nil, exit(ExitUsage, errors.New("no server address: pass --addr HOST:PORT or set CHAOSLAB_ADDR"))
+	if o.addr != "" {
+		return client.Static{Default: o.addr}, nil
 	}
-	return client.Static{Default: o.addr}, nil
+	st, err := o.twin()
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// twin loads the state directory, or says how to name a server.
+func (o *clientOpts) twin() (*supervisor.State, error) {
+	st, err := supervisor.LoadState(o.state)
+	if err != nil {
+		return nil, exit(ExitUsage, fmt.Errorf("no server address: pass --addr HOST:PORT, set CHAOSLAB_ADDR, or run `chaoslab up` first (%v)", err))
+	}
+	return st, nil
+}
+
+// batch is the names one server is asked for. Broadcast batches carry
+// device patterns sent to every server of the twin, so a server hosting no
+// match is not an error.
+type batch struct {
+	cl        *client.Client
+	names     []string
+	broadcast bool
+}
+
+// batches groups names by the server that hosts them: all to the --addr
+// server, else per the twin's state; a device pattern goes to every running
+// server. The caller closes the clients.
+func (o *clientOpts) batches(ctx context.Context, names []string) ([]*batch, error) {
+	byAddr := map[string]*batch{}
+	var out []*batch
+	add := func(addr, name string, broadcast bool) error {
+		b := byAddr[addr]
+		if b == nil {
+			cl, err := client.Dial(ctx, addr)
+			if err != nil {
+				return callError(err)
+			}
+			b = &batch{cl: cl}
+			byAddr[addr] = b
+			out = append(out, b)
+		}
+		b.names = append(b.names, name)
+		b.broadcast = b.broadcast || broadcast
+		return nil
+	}
+	closeAll := func() {
+		for _, b := range out {
+			b.cl.Close()
+		}
+	}
+	if o.addr != "" {
+		for _, n := range names {
+			if err := add(o.addr, n, false); err != nil {
+				closeAll()
+				return nil, err
+			}
+		}
+		return out, nil
+	}
+	st, err := o.twin()
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		dev := deviceOf(n)
+		if strings.ContainsAny(dev, "*?") || dev == "" {
+			for _, sv := range st.Servers {
+				if sv.Addr != "" && sv.Phase == supervisor.PhaseRunning {
+					if err := add(sv.Addr, n, true); err != nil {
+						closeAll()
+						return nil, err
+					}
+				}
+			}
+			continue
+		}
+		addr, err := st.Resolve(ctx, dev)
+		if err == nil {
+			err = add(addr, n, false)
+		}
+		if err != nil {
+			closeAll()
+			return nil, callError(err)
+		}
+	}
+	return out, nil
+}
+
+// noMatch reports whether a reading only says that its name matched
+// nothing on that server.
+func noMatch(r *pb.Reading) bool {
+	if len(r.Errors) == 0 {
+		return false
+	}
+	for _, e := range r.Errors {
+		if e.Reason != api.ReasonAttrNotFound && e.Reason != api.ReasonDeviceNotFound {
+			return false
+		}
+	}
+	return true
+}
+
+// notHere reports whether err only says that this server hosts no match
+// of a broadcast pattern.
+func notHere(b *batch, err error) bool {
+	return b.broadcast && api.ReasonOf(err) == api.ReasonDeviceNotFound
 }
 
 // clientFor returns a client for the server hosting device.
@@ -110,15 +219,20 @@ func newLsCmd(s Streams) *cobra.Command {
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), o.timeout)
 			defer cancel()
-			cl, err := o.clientFor(ctx, pattern)
+			bs, err := o.batches(ctx, []string{pattern})
 			if err != nil {
 				return err
 			}
-			defer cl.Close()
-			devs, err := cl.ListDevices(ctx, pattern)
-			if err != nil {
-				return callError(err)
+			var devs []*pb.DeviceInfo
+			for _, b := range bs {
+				defer b.cl.Close()
+				d, err := b.cl.ListDevices(ctx, pattern)
+				if err != nil && !notHere(b, err) {
+					return callError(err)
+				}
+				devs = append(devs, d...)
 			}
+			sort.SliceStable(devs, func(i, j int) bool { return devs[i].Name < devs[j].Name })
 			if o.json {
 				return printJSON(s.Out, jsonDevices(devs))
 			}
@@ -242,14 +356,37 @@ func newReadCmd(s Streams) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, cancel := context.WithTimeout(cmd.Context(), o.timeout)
 			defer cancel()
-			cl, err := o.clientFor(ctx, deviceOf(args[0]))
+			bs, err := o.batches(ctx, args)
 			if err != nil {
 				return err
 			}
-			defer cl.Close()
-			rs, err := cl.ReadAttributes(ctx, args)
-			if err != nil {
-				return callError(err)
+			var rs, missed []*pb.Reading
+			matched := map[string]bool{}
+			for _, b := range bs {
+				defer b.cl.Close()
+				r, err := b.cl.ReadAttributes(ctx, b.names)
+				if err != nil && !notHere(b, err) {
+					return callError(err)
+				}
+				for _, x := range r {
+					if b.broadcast && noMatch(x) {
+						missed = append(missed, x) // another server may host it
+						continue
+					}
+					matched[x.Name] = true
+					rs = append(rs, x)
+				}
+			}
+			// A pattern sent to every server is an error only when no server
+			// matched it: report it once.
+			for _, x := range missed {
+				if !matched[x.Name] {
+					matched[x.Name] = true
+					rs = append(rs, x)
+				}
+			}
+			if len(bs) > 1 {
+				sort.SliceStable(rs, func(i, j int) bool { return rs[i].Name < rs[j].Name })
 			}
 			var failed []string
 			for _, r := range rs {

@@ -20,11 +20,17 @@ import (
 // startLab serves the server package's lab catalog in-process.
 func startLab(t *testing.T) string {
 	t.Helper()
+	return startLabServer(t, "SimulatorDS/testrw")
+}
+
+// startLabServer serves one server of the lab catalog in-process.
+func startLabServer(t *testing.T, name string) string {
+	t.Helper()
 	cat, err := catalog.Load(filepath.Join("..", "server", "testdata", "lab.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, _, err := server.OpenModel(cat, server.OpenOptions{Servers: []string{"SimulatorDS/testrw"}, Start: time.Now()})
+	m, _, err := server.OpenModel(cat, server.OpenOptions{Servers: []string{name}, Start: time.Now()})
 	if err != nil {
 		t.Fatal(err)
 	}

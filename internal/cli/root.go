@@ -65,5 +65,6 @@ func newRoot(s Streams) *cobra.Command {
 	)
 	root.AddCommand(newClientCmds(s)...)
 	root.AddCommand(ExperimentCmds(s)...)
+	root.AddCommand(newAlarmCmds(s)...)
 	return root
 }

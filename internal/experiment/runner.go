@@ -90,7 +90,14 @@ type Runner struct {
 	faults  []time.Time
 	obs     map[string]*series
 	nextID  int
+	stopErr map[string]int // consecutive errors of each stop condition
 }
+
+// StopErrorLimit is how many consecutive checks a stop condition's probe
+// may fail to observe before it trips: a stop condition that cannot be
+// observed (its server is gone, its URL down) is treated as tripped rather
+// than silently disabled, but one transient error does not abort a run.
+const StopErrorLimit = 3
 
 // FaultRecorder persists faults so that a killed runner's faults can be
 // undone by Recover.
@@ -141,6 +148,7 @@ func (r *Runner) Start(runID string) {
 // cancelled ctx is an interrupt: the method stops and rollbacks still run.
 func (r *Runner) Run(ctx context.Context) Verdict {
 	r.obs = map[string]*series{}
+	r.stopErr = map[string]int{}
 	interval := r.X.SteadyState.Interval.D()
 	if interval <= 0 {
 		interval = 500 * time.Millisecond
@@ -217,6 +225,13 @@ func (r *Runner) sampleFor(ctx context.Context, name string, dur, interval time.
 		case <-end.C:
 			return "", ""
 		case <-tick.C:
+			// A tick at the very end is the end: no extra sample (keeps
+			// the schedule deterministic when both fire at once).
+			select {
+			case <-end.C:
+				return "", ""
+			default:
+			}
 		}
 	}
 }
@@ -278,7 +293,8 @@ func (r *Runner) observe(ctx context.Context, phase string, p *ProbeSpec) (Value
 	return val, ok
 }
 
-// stopCheck evaluates the stop conditions; a trip aborts the run.
+// stopCheck evaluates the stop conditions; a trip aborts the run. A probe
+// error is journaled; StopErrorLimit consecutive errors trip.
 func (r *Runner) stopCheck(ctx context.Context) (string, string) {
 	for i := range r.X.Stop {
 		p := &r.X.Stop[i]
@@ -289,8 +305,20 @@ func (r *Runner) stopCheck(ctx context.Context) (string, string) {
 			if ctx.Err() != nil {
 				return r.ctxStatus(ctx)
 			}
-			continue // a stop condition that cannot be observed does not trip
+			r.mu.Lock()
+			r.stopErr[p.Name]++
+			n := r.stopErr[p.Name]
+			r.mu.Unlock()
+			r.log(journal.Event{Type: journal.TypeError, Name: p.Name, Kind: "stop_condition", Error: err.Error()})
+			if n >= StopErrorLimit {
+				r.log(journal.Event{Type: journal.TypeTrip, Name: p.Name, Error: err.Error(), Text: fmt.Sprintf("probe failed %d consecutive times", n)})
+				return StatusAborted, fmt.Sprintf("stop condition %q tripped: its probe failed %d consecutive times (last: %v)", p.Name, n, err)
+			}
+			continue
 		}
+		r.mu.Lock()
+		r.stopErr[p.Name] = 0
+		r.mu.Unlock()
 		if !p.Tolerance.Check(val) {
 			ev := journal.Event{Type: journal.TypeTrip, Name: p.Name, Text: val.String()}
 			if val.IsNum {

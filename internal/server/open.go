@@ -1,6 +1,7 @@
 package server
 
 import (
+	"chaoslab/internal/alarm"
 	"fmt"
 	"time"
 
@@ -24,6 +25,10 @@ type OpenOptions struct {
 // returned pool (nil without peers) must be closed after the server.
 func OpenModel(cat *catalog.Catalog, o OpenOptions) (*SimModel, *client.Pool, error) {
 	so := sim.Options{Servers: o.Servers, Host: o.Host, Seed: o.Seed, Start: o.Start, Py3: o.Py3}
+	// PyAlarm devices run in the server that hosts them, like any device.
+	// GROUP/FIND and alarm tags search the whole catalog, not only this
+	// server's devices.
+	so.Kinds = alarm.Kinds(alarm.Options{Catalog: cat, Start: o.Start})
 	var pool *client.Pool
 	if len(o.Peers) > 0 {
 		pool = client.NewPool(client.NewPeers(o.Peers))

@@ -17,19 +17,24 @@ import (
 	"chaoslab/internal/formula/pyval"
 )
 
-// progInfo is a compiled formula shared by every device using the same
-// text (and mode): the Program and the slots of the per-evaluation names.
+// progInfo is a compiled formula shared by every device whose text has
+// the same shape (formula.Shape: the same text up to number and string
+// literals) and mode: the Program and the slots of the per-evaluation
+// names. Each device evaluates it with its own literal table (use.lits).
 type progInfo struct {
 	prog  *formula.Program
 	err   error
-	src   string       // the text, shared by every device using it (not a slice of the catalog file)
+	src   string       // the first text of the shape (not a slice of the catalog file)
 	env   *formula.Env // shared by every device (see device.run)
 	busy  bool         // env is in use by an evaluation in progress
 	slots struct{ t, read, write, value, attribute, name, state, args, deflt int32 }
 }
 
+// progKey keys the compile cache twice per Program: by its first text
+// (a device with exactly that text skips parsing) and by shape key.
 type progKey struct {
-	src   string
+	src   string // the text, or the shape key when shape
+	shape bool
 	py2   bool
 	extra string // device names that shadow globals (rare)
 }
@@ -45,23 +50,40 @@ var baseHostNames = func() map[string]bool {
 	return m
 }()
 
-// compile returns the shared compiled form of src.
-func (w *World) compile(src string, py2 bool, extra []string) *progInfo {
+// compile returns the shared compiled form of src and src's own literal
+// table (nil when src is the Program's own text). a, when not nil, holds
+// the copy of src the World keeps (so that it is not a slice of the
+// catalog file).
+func (w *World) compile(src string, py2 bool, extra []string, a *arena) (*progInfo, *formula.Literals) {
 	key := progKey{src: src, py2: py2, extra: strings.Join(extra, ",")}
 	w.progMu.Lock()
 	p, ok := w.progs[key]
 	w.progMu.Unlock()
 	if ok {
-		return p
+		return p, nil
 	}
-	// A new text: clone it, so the World does not keep the catalog file
-	// alive through a slice of it; every device then shares this copy.
-	src = strings.Clone(src)
-	key.src = src
+	// A new text: copy it, so the World does not keep the catalog file
+	// alive through a slice of it (nor through its literals).
+	if a != nil {
+		src = a.clone(src)
+	} else {
+		src = strings.Clone(src)
+	}
 	mode := formula.Py3
 	mi := 0
 	if py2 {
 		mode, mi = formula.Py2, 1
+	}
+	skey, lits, err := formula.Shape(src, mode)
+	if err != nil {
+		return &progInfo{src: src, err: err}, nil // a syntax error of this very text
+	}
+	shape := progKey{src: skey, shape: true, py2: py2, extra: key.extra}
+	w.progMu.Lock()
+	p, ok = w.progs[shape]
+	w.progMu.Unlock()
+	if ok {
+		return p, ownLits(p, lits)
 	}
 	hn := baseHostNames
 	if len(extra) > 0 {
@@ -74,7 +96,7 @@ func (w *World) compile(src string, py2 bool, extra []string) *progInfo {
 		}
 	}
 	info := &progInfo{src: src}
-	info.prog, info.err = formula.Compile(src, &formula.Options{Mode: mode, Globals: w.globals[mi], HostNames: hn})
+	info.prog, info.err = formula.CompileShape(src, &formula.Options{Mode: mode, Globals: w.globals[mi], HostNames: hn})
 	s := &info.slots
 	if info.err == nil {
 		p := info.prog
@@ -83,14 +105,40 @@ func (w *World) compile(src string, py2 bool, extra []string) *progInfo {
 		s.args, s.deflt = int32(p.Slot("ARGS")), int32(p.Slot("DEFAULT"))
 	}
 	// Devices are built in parallel: keep the first Program compiled for a
-	// text so that every device shares one.
+	// shape so that every device shares one.
 	w.progMu.Lock()
 	defer w.progMu.Unlock()
-	if p, ok := w.progs[key]; ok {
-		return p
+	if p, ok := w.progs[shape]; ok {
+		return p, ownLits(p, lits)
 	}
+	key.src = src
 	w.progs[key] = info
-	return info
+	w.progs[shape] = info
+	return info, nil
+}
+
+// ownError is the compile error of src itself when its shape failed to
+// compile: the shape's error is positioned in the shape's first text
+// (errors are rare, so this text is compiled again).
+func ownError(src string, py2 bool, shapeErr error) error {
+	mode := formula.Py3
+	if py2 {
+		mode = formula.Py2
+	}
+	if _, err := formula.Compile(src, &formula.Options{Mode: mode}); err != nil {
+		return err
+	}
+	return shapeErr
+}
+
+// ownLits is the literal table a device evaluates p with: nil when its
+// text is p's own (or p lifts nothing). A compile error of the shape is
+// reported at its position in the device's own text (see bindUse).
+func ownLits(p *progInfo, lits *formula.Literals) *formula.Literals {
+	if lits.Src == p.src || len(lits.Values) == 0 {
+		return nil
+	}
+	return lits
 }
 
 // builder holds what building one device needs.
@@ -380,7 +428,7 @@ func (b *builder) device() {
 		b.foff = b.offs[i]
 		b.bindUse(&a.u, a.src, b.pos[i], a.name, i, &problem)
 		b.foff = -1
-		a.src = a.u.info.src
+		a.src = a.u.src()
 		if problem != "" {
 			if d.problems == nil {
 				d.problems = map[int32]string{}
@@ -409,7 +457,7 @@ func (b *builder) device() {
 		c := &d.cmds[k]
 		var p string
 		b.bindUse(&c.u, c.src, catalog.Pos{}, c.name, -1, &p)
-		c.src = c.u.info.src
+		c.src = c.u.src()
 	}
 
 	// States.
@@ -490,17 +538,21 @@ func (b *builder) bindUse(u *use, src string, pos catalog.Pos, name string, self
 	for _, msg := range b.w.prefetchFiles(d.pathProp, src) {
 		b.warn(pos, name, "%s; the formula fails with IOError where it calls FILE", msg)
 	}
-	info := b.w.compile(src, d.py2, b.extra)
-	u.info = info
-	src = info.src
+	info, lits := b.w.compile(src, d.py2, b.extra, &b.arena)
+	u.info, u.lits = info, lits
+	src = u.src()
 	if info.err != nil {
-		p := Problem{Pos: pos, Device: d.name, Name: name, Msg: firstLine(info.err.Error())}
+		perr := info.err
+		if lits != nil {
+			perr = ownError(src, d.py2, perr)
+		}
+		p := Problem{Pos: pos, Device: d.name, Name: name, Msg: firstLine(perr.Error())}
 		var se *formula.SyntaxError
 		var ce *formula.CompileError
 		switch {
-		case errors.As(info.err, &se):
+		case errors.As(perr, &se):
 			p.Line, p.Col, p.Msg = se.Line, se.Col, "SyntaxError: "+se.Msg
-		case errors.As(info.err, &ce):
+		case errors.As(perr, &ce):
 			p.Line, p.Col, p.Msg = ce.Line, ce.Col, "SyntaxError: "+ce.Msg
 		}
 		*b.probs = append(*b.probs, p)
@@ -658,7 +710,7 @@ func (b *builder) states() {
 				r := stateRule{state: s, src: fmt.Sprintf("int(%s)==int(%s)", s, dc.formula)}
 				var pr string
 				b.bindUse(&r.u, r.src, dc.pos, "State", -1, &pr)
-				r.src = r.u.info.src
+				r.src = r.u.src()
 				d.states = append(d.states, r)
 			}
 			continue
@@ -671,7 +723,7 @@ func (b *builder) states() {
 		r := stateRule{state: s, src: dc.formula}
 		var pr string
 		b.bindUse(&r.u, r.src, dc.pos, "State "+key, -1, &pr)
-		r.src = r.u.info.src
+		r.src = r.u.src()
 		d.states = append(d.states, r)
 	}
 }

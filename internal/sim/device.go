@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"chaoslab/internal/catalog"
+	"chaoslab/internal/formula"
 	"chaoslab/internal/formula/pyval"
 )
 
@@ -74,7 +75,16 @@ type frame struct {
 // the device's attribute values.
 type use struct {
 	info  *progInfo
+	lits  *formula.Literals // the literals of this text, nil when it is info.src
 	binds []bind
+}
+
+// src is the formula text of this use (the device's own).
+func (u *use) src() string {
+	if u.lits != nil {
+		return u.lits.Src
+	}
+	return u.info.src
 }
 
 // bind copies the kept value of attribute attr into Env.Vars[slot].

@@ -134,7 +134,7 @@ func (d *device) run(u *use, now int64, attrIdx int, write bool, value, args pyv
 	default:
 		clear(env.Vars)
 	}
-	env.Ctx, env.Namespace = &d.ctx, d.ns
+	env.Ctx, env.Namespace, env.Lits = &d.ctx, d.ns, u.lits
 	vars := env.Vars
 	state := attrIdx < 0 && args.IsUndefined()
 	for _, b := range u.binds {

@@ -231,11 +231,14 @@ func (d *device) formulaOf(ctx *pyval.Context, fn string, args []pyval.Value, kw
 // evalText is EVAL(text): the state evaluator (attribute names bound to
 // their kept values), result as str().
 func (d *device) evalText(src string) (pyval.Value, error) {
-	info := d.w.compile(src, d.py2, nil)
+	info, lits := d.w.compile(src, d.py2, nil, nil)
 	if info.err != nil {
+		if lits != nil {
+			return pyval.None, pyval.Errorf("SyntaxError", "EVAL: %s", firstLine(ownError(src, d.py2, info.err).Error()))
+		}
 		return pyval.None, pyval.Errorf("SyntaxError", "EVAL: %s", firstLine(info.err.Error()))
 	}
-	u := use{info: info}
+	u := use{info: info, lits: lits}
 	for slot, n := range info.prog.Names() {
 		if i := d.findAttrExact(n); i >= 0 {
 			u.binds = append(u.binds, bind{slot: int32(slot), attr: int32(i)})

@@ -22,6 +22,14 @@ const (
 	VerbRestart  = "restart"  // stop, then start again at once (not counted as a restart)
 	VerbAdd      = "add"      // add servers to the twin and start them
 	VerbShutdown = "shutdown" // stop every server, then the supervisor exits
+	// VerbHold holds servers down for a fault (Fault names it): desired
+	// stopped, SIGTERM (or SIGKILL with Kill), and no restart until
+	// VerbRelease by the same fault or an operator start.
+	VerbHold = "hold"
+	// VerbRelease ends a fault's hold: desired running again, started now.
+	// Servers held by another fault, or not held, are left alone, so a
+	// release is idempotent.
+	VerbRelease = "release"
 )
 
 // ctlRequest is the body of POST /control.
@@ -29,6 +37,8 @@ type ctlRequest struct {
 	Verb     string    `json:"verb"`
 	Patterns []string  `json:"patterns,omitempty"`
 	Add      []*Server `json:"add,omitempty"`
+	Fault    string    `json:"fault,omitempty"` // hold, release: the fault's id
+	Kill     bool      `json:"kill,omitempty"`  // hold: SIGKILL instead of SIGTERM
 }
 
 // ctlReply is its answer: the servers acted on, or an error.
@@ -114,6 +124,10 @@ func (s *supervisor) control(req ctlRequest) ctlReply {
 		}
 		return ctlReply{Servers: names}
 	case VerbStart, VerbStop, VerbKill, VerbRestart:
+	case VerbHold, VerbRelease:
+		if req.Fault == "" {
+			return ctlReply{Error: req.Verb + " needs the id of a fault"}
+		}
 	default:
 		return ctlReply{Error: fmt.Sprintf("unknown verb %q: want start, stop, kill or restart", req.Verb)}
 	}
@@ -127,8 +141,30 @@ func (s *supervisor) control(req ctlRequest) ctlReply {
 		names = append(names, sv.Name)
 		s.opts.Log.Info(req.Verb, "server", sv.Name)
 		switch req.Verb {
+		case VerbHold:
+			sv.Desired, sv.Hold = DesiredStopped, req.Fault
+			p.startAfter = false
+			if req.Kill && p.alive {
+				stopTimer(&p.restartTimer)
+				p.stopping = true
+				sv.Phase = PhaseStopping
+				s.signal(sv, p, syscall.SIGKILL)
+				continue
+			}
+			s.stop(sv, p)
+		case VerbRelease:
+			if sv.Hold != req.Fault {
+				continue
+			}
+			sv.Desired, sv.Hold = DesiredRunning, ""
+			if p.alive {
+				p.startAfter = p.stopping
+				continue
+			}
+			sv.RestartTimes = nil
+			s.start(sv)
 		case VerbStart:
-			sv.Desired = DesiredRunning
+			sv.Desired, sv.Hold = DesiredRunning, ""
 			if p.alive {
 				p.startAfter = p.stopping // started again while stopping
 				continue
@@ -136,7 +172,7 @@ func (s *supervisor) control(req ctlRequest) ctlReply {
 			sv.RestartTimes = nil // an operator start ends a crash loop
 			s.start(sv)
 		case VerbStop:
-			sv.Desired = DesiredStopped
+			sv.Desired, sv.Hold = DesiredStopped, ""
 			p.startAfter = false
 			s.stop(sv, p)
 		case VerbKill:
@@ -193,6 +229,17 @@ func (c *Control) do(ctx context.Context, req ctlRequest) ([]string, error) {
 // the servers patterns select and returns their names.
 func (c *Control) Servers(ctx context.Context, verb string, patterns []string) ([]string, error) {
 	return c.do(ctx, ctlRequest{Verb: verb, Patterns: patterns})
+}
+
+// Hold holds the selected servers down for fault id (SIGKILL with kill,
+// else SIGTERM) and returns their names; see VerbHold.
+func (c *Control) Hold(ctx context.Context, id string, patterns []string, kill bool) ([]string, error) {
+	return c.do(ctx, ctlRequest{Verb: VerbHold, Patterns: patterns, Fault: id, Kill: kill})
+}
+
+// Release ends the hold of fault id on the selected servers; see VerbRelease.
+func (c *Control) Release(ctx context.Context, id string, patterns []string) ([]string, error) {
+	return c.do(ctx, ctlRequest{Verb: VerbRelease, Patterns: patterns, Fault: id})
 }
 
 // Add adds servers (name, host, devices) to the twin and starts them; it

@@ -69,6 +69,9 @@ type Server struct {
 	Addr     string    `json:"addr,omitempty"` // host:port it listens on (kept across restarts)
 	Started  time.Time `json:"started,omitzero"`
 	Restarts int       `json:"restarts"` // restarts made by the policy
+	// Hold names the fault holding the server down (desired stopped until
+	// that fault releases it); empty when no fault holds it.
+	Hold string `json:"hold,omitempty"`
 	// RestartTimes are the policy's recent restarts (for its window).
 	RestartTimes []time.Time `json:"restart_times,omitempty"`
 	LastExit     string      `json:"last_exit,omitempty"`

@@ -336,7 +336,19 @@ func (d *Driver) runRepeat(ctx context.Context, c *Case, r, count int) (*RepeatR
 		rr.Status, rr.Reason = StatusError, condErr.Error()
 		return rr, nil
 	}
-	rr.Status, rr.Reason = d.FinalStatus(rr.Metrics, params)
+	// The final metrics, falling back to the last probe's figures.
+	// Unmeasured metrics stay NaN here, so a condition over them is
+	// simply false (NaN compares false), as in Python.
+	final := make(map[string]float64, len(live))
+	for k, v := range live {
+		final[k] = v
+	}
+	if out != nil {
+		for k, v := range out.Metrics {
+			final[k] = v
+		}
+	}
+	rr.Status, rr.Reason = d.FinalStatus(final, params)
 	return rr, nil
 }
 

@@ -11,18 +11,18 @@ import (
 
 // Results is the whole outcome of a run: written as results.json.
 type Results struct {
-	Title    string        `json:"title"`
-	Matrix   string        `json:"matrix"`
-	Seed     uint64        `json:"seed"`
-	Repeat   int           `json:"repeat"`
-	Method   string        `json:"statistics"`
-	Outliers string        `json:"outliers"`
-	Params   []string      `json:"parameters"`
-	Metrics  []string      `json:"metrics"`
-	Planned  int           `json:"planned_cases"`
-	Cases    []*CaseRecord `json:"cases"`
+	Title    string         `json:"title"`
+	Matrix   string         `json:"matrix"`
+	Seed     uint64         `json:"seed"`
+	Repeat   int            `json:"repeat"`
+	Method   string         `json:"statistics"`
+	Outliers string         `json:"outliers"`
+	Params   []string       `json:"parameters"`
+	Metrics  []string       `json:"metrics"`
+	Planned  int            `json:"planned_cases"`
+	Cases    []*CaseRecord  `json:"cases"`
 	Counts   map[Status]int `json:"status_counts"`
-	Search   *SearchResult `json:"search,omitempty"`
+	Search   *SearchResult  `json:"search,omitempty"`
 }
 
 // NewResults assembles results from journal records, in case order; a

@@ -29,10 +29,10 @@ type SearchResult struct {
 	Found bool `json:"found"`
 	// Largest is the largest value seen to hold; FirstFail the smallest
 	// value seen to fail above it (0 with MaxHolds when nothing failed).
-	Largest   int64   `json:"largest"`
-	FirstFail int64   `json:"first_fail"`
-	MaxHolds  bool    `json:"max_holds"` // Max itself holds: the breaking point is beyond the searched range
-	Trials    []Trial `json:"trials"`
+	Largest   int64    `json:"largest"`
+	FirstFail int64    `json:"first_fail"`
+	MaxHolds  bool     `json:"max_holds"` // Max itself holds: the breaking point is beyond the searched range
+	Trials    []Trial  `json:"trials"`
 	Phase     []string `json:"phases"` // "gallop v" / "bisect v", in order
 }
 

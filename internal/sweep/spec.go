@@ -291,7 +291,9 @@ func (f *File) check(root *ynode) error {
 
 // seedOnly reports a file that only expands (the seed's policy block with
 // no case template): --dry-run works, running does not.
-func (f *File) seedOnly() bool { return f.Load == nil && f.Command == nil && f.Experiment == nil && len(f.Signals) > 0 }
+func (f *File) seedOnly() bool {
+	return f.Load == nil && f.Command == nil && f.Experiment == nil && len(f.Signals) > 0
+}
 
 // ParamNames returns the parameter names in declaration order.
 func (f *File) ParamNames() []string {
@@ -462,7 +464,14 @@ func (f *File) readParam(name string, kp Pos, n *ynode) (*Param, error) {
 		}
 		if len(errs) == 0 {
 			if g, err := p.gridSize(); err != nil {
-				add(&PosError{Pos: n.Pos, Msg: err.Error()})
+				pos := n.Pos
+				switch {
+				case !(p.Step > 0) && n.get("step") != nil:
+					pos = n.get("step").Pos
+				case p.Max < p.Min && n.get("max") != nil:
+					pos = n.get("max").Pos
+				}
+				add(&PosError{Pos: pos, Msg: err.Error()})
 			} else if p.Kind == Sample {
 				if _, err := p.Options(paramRNG(0, name)); err != nil {
 					add(&PosError{Pos: n.Pos, Msg: err.Error()})

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path"
 	"path/filepath"
@@ -370,12 +371,14 @@ func LoadMetrics(r *load.Result) map[string]float64 {
 		"mean_ms": t.Latency.Mean / 1000, "p50_ms": ms(t.Latency.P50), "p90_ms": ms(t.Latency.P90), "p99_ms": ms(t.Latency.P99),
 		"p999_ms": ms(t.Latency.P999), "max_ms": ms(t.Latency.Max),
 		"p99_uncorrected_ms": ms(t.LatencyUncorrected.P99),
-		"generator_cpu":       r.Generator.CPUUtilization, "generator_cpu_per_request_us": r.Generator.CPUPerRequestUs,
+		"generator_cpu":      r.Generator.CPUUtilization, "generator_cpu_per_request_us": r.Generator.CPUPerRequestUs,
 		"error_rate": 0, "events": 0,
 	}
 	if t.Requests > 0 {
 		m["error_rate"] = float64(t.Errors+t.NotIssued) / float64(t.Requests)
 	}
+	nan := math.NaN()
+	m["lag_p50_ms"], m["lag_p99_ms"], m["lag_max_ms"], m["events_per_s"] = nan, nan, nan, nan
 	if e := r.Events; e != nil {
 		m["events"] = float64(e.Events)
 		if r.DurationS > 0 {

@@ -82,6 +82,9 @@ func convert(file string, n ast.Node) (*ynode, error) {
 		return convert(file, x.Body)
 	case *ast.MappingNode:
 		out := &ynode{Pos: pos, Kind: yMap}
+		if len(x.Values) > 0 && !x.IsFlowStyle {
+			out.Pos = tokPos(file, x.Values[0].Key.GetToken())
+		}
 		for _, mv := range x.Values {
 			if err := addEntry(file, out, mv); err != nil {
 				return nil, err

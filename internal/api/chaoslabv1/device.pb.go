@@ -2137,6 +2137,355 @@ func (x *ServerInfoResponse) GetVersion() string {
 	return ""
 }
 
+// ServerFault is one in-server fault.
+type ServerFault struct {
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	Id               string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`                                                                                   // unique per server; chosen by the injector
+	Kind             string                 `protobuf:"bytes,2,opt,name=kind,proto3" json:"kind,omitempty"`                                                                               // "server.stuck", "server.latency", ...
+	Targets          []string               `protobuf:"bytes,3,rep,name=targets,proto3" json:"targets,omitempty"`                                                                         // "dev/attr" or devices; wildcards allowed
+	Params           map[string]string      `protobuf:"bytes,4,rep,name=params,proto3" json:"params,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"` // the kind's parameters, as text
+	DeadlineUnixNano int64                  `protobuf:"varint,5,opt,name=deadline_unix_nano,json=deadlineUnixNano,proto3" json:"deadline_unix_nano,omitempty"`                            // required: the fault lifts itself then
+	Seed             uint64                 `protobuf:"varint,6,opt,name=seed,proto3" json:"seed,omitempty"`                                                                              // for the fault's random choices
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *ServerFault) Reset() {
+	*x = ServerFault{}
+	mi := &file_chaoslab_v1_device_proto_msgTypes[32]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ServerFault) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ServerFault) ProtoMessage() {}
+
+func (x *ServerFault) ProtoReflect() protoreflect.Message {
+	mi := &file_chaoslab_v1_device_proto_msgTypes[32]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ServerFault.ProtoReflect.Descriptor instead.
+func (*ServerFault) Descriptor() ([]byte, []int) {
+	return file_chaoslab_v1_device_proto_rawDescGZIP(), []int{32}
+}
+
+func (x *ServerFault) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *ServerFault) GetKind() string {
+	if x != nil {
+		return x.Kind
+	}
+	return ""
+}
+
+func (x *ServerFault) GetTargets() []string {
+	if x != nil {
+		return x.Targets
+	}
+	return nil
+}
+
+func (x *ServerFault) GetParams() map[string]string {
+	if x != nil {
+		return x.Params
+	}
+	return nil
+}
+
+func (x *ServerFault) GetDeadlineUnixNano() int64 {
+	if x != nil {
+		return x.DeadlineUnixNano
+	}
+	return 0
+}
+
+func (x *ServerFault) GetSeed() uint64 {
+	if x != nil {
+		return x.Seed
+	}
+	return 0
+}
+
+type InjectFaultRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Fault         *ServerFault           `protobuf:"bytes,1,opt,name=fault,proto3" json:"fault,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *InjectFaultRequest) Reset() {
+	*x = InjectFaultRequest{}
+	mi := &file_chaoslab_v1_device_proto_msgTypes[33]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InjectFaultRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InjectFaultRequest) ProtoMessage() {}
+
+func (x *InjectFaultRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_chaoslab_v1_device_proto_msgTypes[33]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InjectFaultRequest.ProtoReflect.Descriptor instead.
+func (*InjectFaultRequest) Descriptor() ([]byte, []int) {
+	return file_chaoslab_v1_device_proto_rawDescGZIP(), []int{33}
+}
+
+func (x *InjectFaultRequest) GetFault() *ServerFault {
+	if x != nil {
+		return x.Fault
+	}
+	return nil
+}
+
+type InjectFaultResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Targets       []string               `protobuf:"bytes,1,rep,name=targets,proto3" json:"targets,omitempty"` // what the targets resolved to
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *InjectFaultResponse) Reset() {
+	*x = InjectFaultResponse{}
+	mi := &file_chaoslab_v1_device_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InjectFaultResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InjectFaultResponse) ProtoMessage() {}
+
+func (x *InjectFaultResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_chaoslab_v1_device_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InjectFaultResponse.ProtoReflect.Descriptor instead.
+func (*InjectFaultResponse) Descriptor() ([]byte, []int) {
+	return file_chaoslab_v1_device_proto_rawDescGZIP(), []int{34}
+}
+
+func (x *InjectFaultResponse) GetTargets() []string {
+	if x != nil {
+		return x.Targets
+	}
+	return nil
+}
+
+type ClearFaultRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Ids           []string               `protobuf:"bytes,1,rep,name=ids,proto3" json:"ids,omitempty"`
+	All           bool                   `protobuf:"varint,2,opt,name=all,proto3" json:"all,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ClearFaultRequest) Reset() {
+	*x = ClearFaultRequest{}
+	mi := &file_chaoslab_v1_device_proto_msgTypes[35]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ClearFaultRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ClearFaultRequest) ProtoMessage() {}
+
+func (x *ClearFaultRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_chaoslab_v1_device_proto_msgTypes[35]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ClearFaultRequest.ProtoReflect.Descriptor instead.
+func (*ClearFaultRequest) Descriptor() ([]byte, []int) {
+	return file_chaoslab_v1_device_proto_rawDescGZIP(), []int{35}
+}
+
+func (x *ClearFaultRequest) GetIds() []string {
+	if x != nil {
+		return x.Ids
+	}
+	return nil
+}
+
+func (x *ClearFaultRequest) GetAll() bool {
+	if x != nil {
+		return x.All
+	}
+	return false
+}
+
+type ClearFaultResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Cleared       []string               `protobuf:"bytes,1,rep,name=cleared,proto3" json:"cleared,omitempty"` // ids that were active
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ClearFaultResponse) Reset() {
+	*x = ClearFaultResponse{}
+	mi := &file_chaoslab_v1_device_proto_msgTypes[36]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ClearFaultResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ClearFaultResponse) ProtoMessage() {}
+
+func (x *ClearFaultResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_chaoslab_v1_device_proto_msgTypes[36]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ClearFaultResponse.ProtoReflect.Descriptor instead.
+func (*ClearFaultResponse) Descriptor() ([]byte, []int) {
+	return file_chaoslab_v1_device_proto_rawDescGZIP(), []int{36}
+}
+
+func (x *ClearFaultResponse) GetCleared() []string {
+	if x != nil {
+		return x.Cleared
+	}
+	return nil
+}
+
+type ListFaultsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListFaultsRequest) Reset() {
+	*x = ListFaultsRequest{}
+	mi := &file_chaoslab_v1_device_proto_msgTypes[37]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListFaultsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListFaultsRequest) ProtoMessage() {}
+
+func (x *ListFaultsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_chaoslab_v1_device_proto_msgTypes[37]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListFaultsRequest.ProtoReflect.Descriptor instead.
+func (*ListFaultsRequest) Descriptor() ([]byte, []int) {
+	return file_chaoslab_v1_device_proto_rawDescGZIP(), []int{37}
+}
+
+type ListFaultsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Faults        []*ServerFault         `protobuf:"bytes,1,rep,name=faults,proto3" json:"faults,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListFaultsResponse) Reset() {
+	*x = ListFaultsResponse{}
+	mi := &file_chaoslab_v1_device_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListFaultsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListFaultsResponse) ProtoMessage() {}
+
+func (x *ListFaultsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_chaoslab_v1_device_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListFaultsResponse.ProtoReflect.Descriptor instead.
+func (*ListFaultsResponse) Descriptor() ([]byte, []int) {
+	return file_chaoslab_v1_device_proto_rawDescGZIP(), []int{38}
+}
+
+func (x *ListFaultsResponse) GetFaults() []*ServerFault {
+	if x != nil {
+		return x.Faults
+	}
+	return nil
+}
+
 var File_chaoslab_v1_device_proto protoreflect.FileDescriptor
 
 const file_chaoslab_v1_device_proto_rawDesc = "" +
@@ -2308,7 +2657,29 @@ const file_chaoslab_v1_device_proto_rawDesc = "" +
 	"\x0eevents_dropped\x18\v \x01(\x04R\reventsDropped\x12\x1f\n" +
 	"\veval_errors\x18\f \x01(\x04R\n" +
 	"evalErrors\x12\x18\n" +
-	"\aversion\x18\r \x01(\tR\aversion*o\n" +
+	"\aversion\x18\r \x01(\tR\aversion\"\x86\x02\n" +
+	"\vServerFault\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
+	"\x04kind\x18\x02 \x01(\tR\x04kind\x12\x18\n" +
+	"\atargets\x18\x03 \x03(\tR\atargets\x12<\n" +
+	"\x06params\x18\x04 \x03(\v2$.chaoslab.v1.ServerFault.ParamsEntryR\x06params\x12,\n" +
+	"\x12deadline_unix_nano\x18\x05 \x01(\x03R\x10deadlineUnixNano\x12\x12\n" +
+	"\x04seed\x18\x06 \x01(\x04R\x04seed\x1a9\n" +
+	"\vParamsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"D\n" +
+	"\x12InjectFaultRequest\x12.\n" +
+	"\x05fault\x18\x01 \x01(\v2\x18.chaoslab.v1.ServerFaultR\x05fault\"/\n" +
+	"\x13InjectFaultResponse\x12\x18\n" +
+	"\atargets\x18\x01 \x03(\tR\atargets\"7\n" +
+	"\x11ClearFaultRequest\x12\x10\n" +
+	"\x03ids\x18\x01 \x03(\tR\x03ids\x12\x10\n" +
+	"\x03all\x18\x02 \x01(\bR\x03all\".\n" +
+	"\x12ClearFaultResponse\x12\x18\n" +
+	"\acleared\x18\x01 \x03(\tR\acleared\"\x13\n" +
+	"\x11ListFaultsRequest\"F\n" +
+	"\x12ListFaultsResponse\x120\n" +
+	"\x06faults\x18\x01 \x03(\v2\x18.chaoslab.v1.ServerFaultR\x06faults*o\n" +
 	"\aQuality\x12\x11\n" +
 	"\rQUALITY_VALID\x10\x00\x12\x13\n" +
 	"\x0fQUALITY_INVALID\x10\x01\x12\x11\n" +
@@ -2318,7 +2689,7 @@ const file_chaoslab_v1_device_proto_rawDesc = "" +
 	"\tEventType\x12\x15\n" +
 	"\x11EVENT_TYPE_CHANGE\x10\x00\x12\x17\n" +
 	"\x13EVENT_TYPE_PERIODIC\x10\x01\x12\x16\n" +
-	"\x12EVENT_TYPE_ARCHIVE\x10\x022\xc4\x05\n" +
+	"\x12EVENT_TYPE_ARCHIVE\x10\x022\xbe\a\n" +
 	"\rDeviceService\x12U\n" +
 	"\vListDevices\x12\x1f.chaoslab.v1.ListDevicesRequest\x1a .chaoslab.v1.ListDevicesResponse\"\x03\x90\x02\x01\x12J\n" +
 	"\x0eReadAttributes\x12\x18.chaoslab.v1.ReadRequest\x1a\x19.chaoslab.v1.ReadResponse\"\x03\x90\x02\x01\x12G\n" +
@@ -2330,7 +2701,12 @@ const file_chaoslab_v1_device_proto_rawDesc = "" +
 	"\bGetState\x12\x19.chaoslab.v1.StateRequest\x1a\x1a.chaoslab.v1.StateResponse\"\x03\x90\x02\x01\x12E\n" +
 	"\tSubscribe\x12\x1d.chaoslab.v1.SubscribeRequest\x1a\x17.chaoslab.v1.EventBatch0\x01\x12R\n" +
 	"\n" +
-	"ServerInfo\x12\x1e.chaoslab.v1.ServerInfoRequest\x1a\x1f.chaoslab.v1.ServerInfoResponse\"\x03\x90\x02\x01B-Z+chaoslab/internal/api/chaoslabv1;chaoslabv1b\x06proto3"
+	"ServerInfo\x12\x1e.chaoslab.v1.ServerInfoRequest\x1a\x1f.chaoslab.v1.ServerInfoResponse\"\x03\x90\x02\x01\x12P\n" +
+	"\vInjectFault\x12\x1f.chaoslab.v1.InjectFaultRequest\x1a .chaoslab.v1.InjectFaultResponse\x12R\n" +
+	"\n" +
+	"ClearFault\x12\x1e.chaoslab.v1.ClearFaultRequest\x1a\x1f.chaoslab.v1.ClearFaultResponse\"\x03\x90\x02\x02\x12R\n" +
+	"\n" +
+	"ListFaults\x12\x1e.chaoslab.v1.ListFaultsRequest\x1a\x1f.chaoslab.v1.ListFaultsResponse\"\x03\x90\x02\x01B-Z+chaoslab/internal/api/chaoslabv1;chaoslabv1b\x06proto3"
 
 var (
 	file_chaoslab_v1_device_proto_rawDescOnce sync.Once
@@ -2345,7 +2721,7 @@ func file_chaoslab_v1_device_proto_rawDescGZIP() []byte {
 }
 
 var file_chaoslab_v1_device_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_chaoslab_v1_device_proto_msgTypes = make([]protoimpl.MessageInfo, 32)
+var file_chaoslab_v1_device_proto_msgTypes = make([]protoimpl.MessageInfo, 40)
 var file_chaoslab_v1_device_proto_goTypes = []any{
 	(Quality)(0),                // 0: chaoslab.v1.Quality
 	(EventType)(0),              // 1: chaoslab.v1.EventType
@@ -2381,6 +2757,14 @@ var file_chaoslab_v1_device_proto_goTypes = []any{
 	(*EventBatch)(nil),          // 31: chaoslab.v1.EventBatch
 	(*ServerInfoRequest)(nil),   // 32: chaoslab.v1.ServerInfoRequest
 	(*ServerInfoResponse)(nil),  // 33: chaoslab.v1.ServerInfoResponse
+	(*ServerFault)(nil),         // 34: chaoslab.v1.ServerFault
+	(*InjectFaultRequest)(nil),  // 35: chaoslab.v1.InjectFaultRequest
+	(*InjectFaultResponse)(nil), // 36: chaoslab.v1.InjectFaultResponse
+	(*ClearFaultRequest)(nil),   // 37: chaoslab.v1.ClearFaultRequest
+	(*ClearFaultResponse)(nil),  // 38: chaoslab.v1.ClearFaultResponse
+	(*ListFaultsRequest)(nil),   // 39: chaoslab.v1.ListFaultsRequest
+	(*ListFaultsResponse)(nil),  // 40: chaoslab.v1.ListFaultsResponse
+	nil,                         // 41: chaoslab.v1.ServerFault.ParamsEntry
 }
 var file_chaoslab_v1_device_proto_depIdxs = []int32{
 	2,  // 0: chaoslab.v1.ErrorResponse.errors:type_name -> chaoslab.v1.DevError
@@ -2408,29 +2792,38 @@ var file_chaoslab_v1_device_proto_depIdxs = []int32{
 	9,  // 22: chaoslab.v1.Event.reading:type_name -> chaoslab.v1.Reading
 	1,  // 23: chaoslab.v1.EventBatch.type:type_name -> chaoslab.v1.EventType
 	30, // 24: chaoslab.v1.EventBatch.events:type_name -> chaoslab.v1.Event
-	14, // 25: chaoslab.v1.DeviceService.ListDevices:input_type -> chaoslab.v1.ListDevicesRequest
-	16, // 26: chaoslab.v1.DeviceService.ReadAttributes:input_type -> chaoslab.v1.ReadRequest
-	18, // 27: chaoslab.v1.DeviceService.WriteAttribute:input_type -> chaoslab.v1.WriteRequest
-	20, // 28: chaoslab.v1.DeviceService.RunCommand:input_type -> chaoslab.v1.CommandRequest
-	22, // 29: chaoslab.v1.DeviceService.GetConfig:input_type -> chaoslab.v1.GetConfigRequest
-	24, // 30: chaoslab.v1.DeviceService.SetConfig:input_type -> chaoslab.v1.SetConfigRequest
-	26, // 31: chaoslab.v1.DeviceService.GetState:input_type -> chaoslab.v1.StateRequest
-	29, // 32: chaoslab.v1.DeviceService.Subscribe:input_type -> chaoslab.v1.SubscribeRequest
-	32, // 33: chaoslab.v1.DeviceService.ServerInfo:input_type -> chaoslab.v1.ServerInfoRequest
-	15, // 34: chaoslab.v1.DeviceService.ListDevices:output_type -> chaoslab.v1.ListDevicesResponse
-	17, // 35: chaoslab.v1.DeviceService.ReadAttributes:output_type -> chaoslab.v1.ReadResponse
-	19, // 36: chaoslab.v1.DeviceService.WriteAttribute:output_type -> chaoslab.v1.WriteResponse
-	21, // 37: chaoslab.v1.DeviceService.RunCommand:output_type -> chaoslab.v1.CommandResponse
-	23, // 38: chaoslab.v1.DeviceService.GetConfig:output_type -> chaoslab.v1.GetConfigResponse
-	25, // 39: chaoslab.v1.DeviceService.SetConfig:output_type -> chaoslab.v1.SetConfigResponse
-	28, // 40: chaoslab.v1.DeviceService.GetState:output_type -> chaoslab.v1.StateResponse
-	31, // 41: chaoslab.v1.DeviceService.Subscribe:output_type -> chaoslab.v1.EventBatch
-	33, // 42: chaoslab.v1.DeviceService.ServerInfo:output_type -> chaoslab.v1.ServerInfoResponse
-	34, // [34:43] is the sub-list for method output_type
-	25, // [25:34] is the sub-list for method input_type
-	25, // [25:25] is the sub-list for extension type_name
-	25, // [25:25] is the sub-list for extension extendee
-	0,  // [0:25] is the sub-list for field type_name
+	41, // 25: chaoslab.v1.ServerFault.params:type_name -> chaoslab.v1.ServerFault.ParamsEntry
+	34, // 26: chaoslab.v1.InjectFaultRequest.fault:type_name -> chaoslab.v1.ServerFault
+	34, // 27: chaoslab.v1.ListFaultsResponse.faults:type_name -> chaoslab.v1.ServerFault
+	14, // 28: chaoslab.v1.DeviceService.ListDevices:input_type -> chaoslab.v1.ListDevicesRequest
+	16, // 29: chaoslab.v1.DeviceService.ReadAttributes:input_type -> chaoslab.v1.ReadRequest
+	18, // 30: chaoslab.v1.DeviceService.WriteAttribute:input_type -> chaoslab.v1.WriteRequest
+	20, // 31: chaoslab.v1.DeviceService.RunCommand:input_type -> chaoslab.v1.CommandRequest
+	22, // 32: chaoslab.v1.DeviceService.GetConfig:input_type -> chaoslab.v1.GetConfigRequest
+	24, // 33: chaoslab.v1.DeviceService.SetConfig:input_type -> chaoslab.v1.SetConfigRequest
+	26, // 34: chaoslab.v1.DeviceService.GetState:input_type -> chaoslab.v1.StateRequest
+	29, // 35: chaoslab.v1.DeviceService.Subscribe:input_type -> chaoslab.v1.SubscribeRequest
+	32, // 36: chaoslab.v1.DeviceService.ServerInfo:input_type -> chaoslab.v1.ServerInfoRequest
+	35, // 37: chaoslab.v1.DeviceService.InjectFault:input_type -> chaoslab.v1.InjectFaultRequest
+	37, // 38: chaoslab.v1.DeviceService.ClearFault:input_type -> chaoslab.v1.ClearFaultRequest
+	39, // 39: chaoslab.v1.DeviceService.ListFaults:input_type -> chaoslab.v1.ListFaultsRequest
+	15, // 40: chaoslab.v1.DeviceService.ListDevices:output_type -> chaoslab.v1.ListDevicesResponse
+	17, // 41: chaoslab.v1.DeviceService.ReadAttributes:output_type -> chaoslab.v1.ReadResponse
+	19, // 42: chaoslab.v1.DeviceService.WriteAttribute:output_type -> chaoslab.v1.WriteResponse
+	21, // 43: chaoslab.v1.DeviceService.RunCommand:output_type -> chaoslab.v1.CommandResponse
+	23, // 44: chaoslab.v1.DeviceService.GetConfig:output_type -> chaoslab.v1.GetConfigResponse
+	25, // 45: chaoslab.v1.DeviceService.SetConfig:output_type -> chaoslab.v1.SetConfigResponse
+	28, // 46: chaoslab.v1.DeviceService.GetState:output_type -> chaoslab.v1.StateResponse
+	31, // 47: chaoslab.v1.DeviceService.Subscribe:output_type -> chaoslab.v1.EventBatch
+	33, // 48: chaoslab.v1.DeviceService.ServerInfo:output_type -> chaoslab.v1.ServerInfoResponse
+	36, // 49: chaoslab.v1.DeviceService.InjectFault:output_type -> chaoslab.v1.InjectFaultResponse
+	38, // 50: chaoslab.v1.DeviceService.ClearFault:output_type -> chaoslab.v1.ClearFaultResponse
+	40, // 51: chaoslab.v1.DeviceService.ListFaults:output_type -> chaoslab.v1.ListFaultsResponse
+	40, // [40:52] is the sub-list for method output_type
+	28, // [28:40] is the sub-list for method input_type
+	28, // [28:28] is the sub-list for extension type_name
+	28, // [28:28] is the sub-list for extension extendee
+	0,  // [0:28] is the sub-list for field type_name
 }
 
 func init() { file_chaoslab_v1_device_proto_init() }
@@ -2456,7 +2849,7 @@ func file_chaoslab_v1_device_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_chaoslab_v1_device_proto_rawDesc), len(file_chaoslab_v1_device_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   32,
+			NumMessages:   40,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -207,7 +207,6 @@ func initDD() {
 		s, co := bigSinCos(newBig().Quo(newBig().SetInt64(int64(j)), newBig().SetInt64(32)))
 		ddSinTab[j], ddCosTab[j] = toDD(s), toDD(co)
 	}
-	initSymTabs()
 }
 
 // expDD returns e^x for a double-double x with |x| < 709.
@@ -435,6 +434,9 @@ func crSin(x float64) float64 {
 	if r, ok := fastTrig(x, false); ok {
 		return r
 	}
+	if r, ok := tinyTrig(x, false); ok {
+		return r
+	}
 	s, _ := sinCosFull(x)
 	return s.round()
 }
@@ -448,6 +450,9 @@ func crCos(x float64) float64 {
 	}
 	ddOnce.Do(initDD)
 	if r, ok := fastTrig(x, true); ok {
+		return r
+	}
+	if r, ok := tinyTrig(x, true); ok {
 		return r
 	}
 	_, c := sinCosFull(x)

@@ -10,36 +10,34 @@ import "math"
 // fastTrig returns sin(x), or cos(x) when wantCos, and whether the fast
 // result is safe to use.
 func fastTrig(x float64, wantCos bool) (float64, bool) {
-	if !(math.Abs(x) < 0x1p20) {
+	var r dd
+	q := 0
+	switch ax := math.Abs(x); {
+	case ax <= math.Pi/4:
+		r = dd{x, 0}
+	case ax < 0x1p20:
+		// Cody-Waite with an exact leading product; the error (~2^-88
+		// absolute) is far below the fast path's bound.
+		k := math.Round(x * (2 / math.Pi))
+		p1, e1 := twoProd(k, ddPiHalf[0])
+		a := x - p1 // exact (Sterbenz)
+		b := -e1 - k*ddPiHalf[1]
+		hi, lo := fastTwoSum(a, b)
+		r = dd{hi, lo - k*ddPiHalf[2]}
+		q = int(int64(k) & 3)
+	default:
 		return 0, false
 	}
-	// k = round(x * 2/pi) by the 1.5*2^52 shifter (ties to even; any
-	// nearby integer works): kf's low mantissa bits hold k mod 4.
-	kf := x*(2/math.Pi) + roundShifter
-	k := kf - roundShifter
-	q := int(math.Float64bits(kf) & 3)
-	// Cody-Waite with an exact leading product; the error (~2^-88
-	// absolute) is far below the fast path's bound. For |x| <= pi/4, k = 0
-	// and r = x exactly.
-	p1, e1 := twoProd(k, ddPiHalf[0])
-	a := x - p1 // exact (Sterbenz)
-	b := -e1 - k*ddPiHalf[1]
-	rhi, rlo := fastTwoSum(a, b)
-	rlo -= k * ddPiHalf[2]
+	if math.Abs(r.hi) < 0x1p-20 {
+		return 0, false // near a multiple of pi/2: tinyTrig
+	}
 	// sin x = sin r, cos r, -sin r, -cos r and cos x = cos r, -sin r,
 	// -cos r, sin r for q = 0..3.
 	useCos := wantCos != (q&1 == 1)
 	negate := (!wantCos && q >= 2) || (wantCos && (q == 1 || q == 2))
-	if math.Abs(rhi) < 0x1p-20 {
-		// x is near a multiple of pi/2 (t = 0.5, 1, 1.5 ... in sin(PI*t)):
-		// the result is tiny or near +-1 and needs r to full relative
-		// precision.
-		return tinyTrig(x, k, useCos, negate)
-	}
-	jf := rhi*32 + roundShifter
-	j := jf - roundShifter
-	t := rhi - j/32 // exact
-	tl := rlo
+	j := math.Round(r.hi * 32)
+	t := r.hi - j/32 // exact
+	tl := r.lo
 	t2 := t * t
 	// sin u - u and cos u - 1 for u = t + tl, |u| <= 1/64.
 	s1 := t * t2 * (-1.0/6 + t2*(1.0/120+t2*(-1.0/5040+t2*(1.0/362880))))
@@ -53,11 +51,11 @@ func fastTrig(x float64, wantCos bool) (float64, bool) {
 		hi, lo = fastTwoSum(t, s1+tl)
 		bound = math.Abs(t) * 0x1p-60
 	default:
-		ji := int(j) + 26
-		if uint(ji) >= uint(len(ddSinTabS)) {
-			return 0, false
+		ji := int(math.Abs(j))
+		sJ, cJ := ddSinTab[ji], ddCosTab[ji]
+		if j < 0 {
+			sJ = sJ.neg()
 		}
-		sJ, cJ := ddSinTabS[ji], ddCosTabS[ji]
 		var ph, pl, rest float64
 		if useCos {
 			// cos(J+u) = cJ + cJ c1 - sJ u - sJ s1
@@ -74,7 +72,13 @@ func fastTrig(x float64, wantCos bool) (float64, bool) {
 		bound = 0x1p-62
 	}
 	res, e := fastTwoSum(hi, lo)
-	if !roundOK(res, e, bound) {
+	// Safe unless the residual is within the error bound of half an ulp
+	// (roundOK, inlined by hand: the hot path).
+	h := halfULP(res)
+	if math.Float64bits(res)&(1<<52-1) == 0 && e != 0 && (e < 0) != (res < 0) {
+		h /= 2 // below a power of two the spacing halves
+	}
+	if h == 0 || math.Abs(math.Abs(e)-h) <= bound {
 		return 0, false
 	}
 	if negate {
@@ -83,19 +87,29 @@ func fastTrig(x float64, wantCos bool) (float64, bool) {
 	return res, true
 }
 
-// tinyTrig is the fast path's branch for |r| < 2^-20, r = x - k pi/2: r
+// tinyTrig is the second fast path, for x near a multiple of pi/2 (t = 0.5,
+// 1, 1.5 ... in sin(PI*t)), where fastTrig gives up: |r| < 2^-20 for
+// r = x - k pi/2, and the result is tiny or near +-1. r
 // is recomputed with an exact product for the second part of pi/2 too
 // (absolute error ~2^-150, while |r| > 2^-62 for any double below 2^20),
 // then sin r = r - r^3/6 + r^5/120 or cos r = 1 - r^2/2 + r^4/24, whose
 // dropped terms are below 2^-80 relative.
-func tinyTrig(x, k float64, useCos, negate bool) (float64, bool) {
+func tinyTrig(x float64, wantCos bool) (float64, bool) {
+	if !(math.Abs(x) < 0x1p20) {
+		return 0, false
+	}
+	kf := x*(2/math.Pi) + roundShifter
+	k := kf - roundShifter
+	q := int(math.Float64bits(kf) & 3)
+	useCos := wantCos != (q&1 == 1)
+	negate := (!wantCos && q >= 2) || (wantCos && (q == 1 || q == 2))
 	p1, e1 := twoProd(k, ddPiHalf[0])
 	p2, e2 := twoProd(k, ddPiHalf[1])
 	r := dd{x - p1, 0} // exact (Sterbenz)
 	r = ddAddF(r, -e1)
 	r = ddAdd(r, dd{-p2, -e2})
 	r = ddAddF(r, -k*ddPiHalf[2])
-	if r.hi == 0 {
+	if r.hi == 0 || math.Abs(r.hi) >= 0x1p-20 {
 		return 0, false
 	}
 	var hi, lo, bound float64
@@ -127,7 +141,7 @@ func roundOK(res, e, bound float64) bool {
 	if h == 0 {
 		return false
 	}
-	if e != 0 && (e < 0) != (res < 0) && math.Float64bits(res)&(1<<52-1) == 0 {
+	if math.Float64bits(res)&(1<<52-1) == 0 && e != 0 && (e < 0) != (res < 0) {
 		h /= 2
 	}
 	return math.Abs(math.Abs(e)-h) > bound
@@ -136,24 +150,6 @@ func roundOK(res, e, bound float64) bool {
 // roundShifter is 1.5*2^52: adding and subtracting it rounds a double of
 // magnitude below 2^51 to an integer.
 const roundShifter = 0x1.8p52
-
-// ddSinTabS and ddCosTabS are sin and cos of j/32 for j = -26..26
-// (index j+26), so the fast path needs no sign branch.
-var ddSinTabS, ddCosTabS [53]dd
-
-func initSymTabs() {
-	for j := -26; j <= 26; j++ {
-		a := j
-		if a < 0 {
-			a = -a
-		}
-		s, c := ddSinTab[a], ddCosTab[a]
-		if j < 0 {
-			s = s.neg()
-		}
-		ddSinTabS[j+26], ddCosTabS[j+26] = s, c
-	}
-}
 
 // halfULP is half the spacing of doubles at |x| (normal x; 0 otherwise,
 // which makes the caller fall back).

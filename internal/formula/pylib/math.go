@@ -665,4 +665,3 @@ func ulp(x float64) float64 {
 	}
 	return math.Nextafter(x, math.Inf(1)) - x
 }
-

@@ -61,6 +61,15 @@ const (
 	// DeviceServiceServerInfoProcedure is the fully-qualified name of the DeviceService's ServerInfo
 	// RPC.
 	DeviceServiceServerInfoProcedure = "/chaoslab.v1.DeviceService/ServerInfo"
+	// DeviceServiceInjectFaultProcedure is the fully-qualified name of the DeviceService's InjectFault
+	// RPC.
+	DeviceServiceInjectFaultProcedure = "/chaoslab.v1.DeviceService/InjectFault"
+	// DeviceServiceClearFaultProcedure is the fully-qualified name of the DeviceService's ClearFault
+	// RPC.
+	DeviceServiceClearFaultProcedure = "/chaoslab.v1.DeviceService/ClearFault"
+	// DeviceServiceListFaultsProcedure is the fully-qualified name of the DeviceService's ListFaults
+	// RPC.
+	DeviceServiceListFaultsProcedure = "/chaoslab.v1.DeviceService/ListFaults"
 )
 
 // DeviceServiceClient is a client for the chaoslab.v1.DeviceService service.
@@ -88,6 +97,14 @@ type DeviceServiceClient interface {
 	Subscribe(context.Context, *connect.Request[chaoslabv1.SubscribeRequest]) (*connect.ServerStreamForClient[chaoslabv1.EventBatch], error)
 	// ServerInfo returns pid, uptime and counters.
 	ServerInfo(context.Context, *connect.Request[chaoslabv1.ServerInfoRequest]) (*connect.Response[chaoslabv1.ServerInfoResponse], error)
+	// InjectFault installs an in-server fault (docs/faults.md). It lifts
+	// itself at its deadline even if nobody clears it (a dead-man's switch).
+	InjectFault(context.Context, *connect.Request[chaoslabv1.InjectFaultRequest]) (*connect.Response[chaoslabv1.InjectFaultResponse], error)
+	// ClearFault removes faults by id (or all). Clearing an unknown id is not
+	// an error, so an undo can be retried.
+	ClearFault(context.Context, *connect.Request[chaoslabv1.ClearFaultRequest]) (*connect.Response[chaoslabv1.ClearFaultResponse], error)
+	// ListFaults lists the active in-server faults in the order applied.
+	ListFaults(context.Context, *connect.Request[chaoslabv1.ListFaultsRequest]) (*connect.Response[chaoslabv1.ListFaultsResponse], error)
 }
 
 // NewDeviceServiceClient constructs a client for the chaoslab.v1.DeviceService service. By default,
@@ -160,6 +177,26 @@ func NewDeviceServiceClient(httpClient connect.HTTPClient, baseURL string, opts 
 			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 			connect.WithClientOptions(opts...),
 		),
+		injectFault: connect.NewClient[chaoslabv1.InjectFaultRequest, chaoslabv1.InjectFaultResponse](
+			httpClient,
+			baseURL+DeviceServiceInjectFaultProcedure,
+			connect.WithSchema(deviceServiceMethods.ByName("InjectFault")),
+			connect.WithClientOptions(opts...),
+		),
+		clearFault: connect.NewClient[chaoslabv1.ClearFaultRequest, chaoslabv1.ClearFaultResponse](
+			httpClient,
+			baseURL+DeviceServiceClearFaultProcedure,
+			connect.WithSchema(deviceServiceMethods.ByName("ClearFault")),
+			connect.WithIdempotency(connect.IdempotencyIdempotent),
+			connect.WithClientOptions(opts...),
+		),
+		listFaults: connect.NewClient[chaoslabv1.ListFaultsRequest, chaoslabv1.ListFaultsResponse](
+			httpClient,
+			baseURL+DeviceServiceListFaultsProcedure,
+			connect.WithSchema(deviceServiceMethods.ByName("ListFaults")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
@@ -174,6 +211,9 @@ type deviceServiceClient struct {
 	getState       *connect.Client[chaoslabv1.StateRequest, chaoslabv1.StateResponse]
 	subscribe      *connect.Client[chaoslabv1.SubscribeRequest, chaoslabv1.EventBatch]
 	serverInfo     *connect.Client[chaoslabv1.ServerInfoRequest, chaoslabv1.ServerInfoResponse]
+	injectFault    *connect.Client[chaoslabv1.InjectFaultRequest, chaoslabv1.InjectFaultResponse]
+	clearFault     *connect.Client[chaoslabv1.ClearFaultRequest, chaoslabv1.ClearFaultResponse]
+	listFaults     *connect.Client[chaoslabv1.ListFaultsRequest, chaoslabv1.ListFaultsResponse]
 }
 
 // ListDevices calls chaoslab.v1.DeviceService.ListDevices.
@@ -221,6 +261,21 @@ func (c *deviceServiceClient) ServerInfo(ctx context.Context, req *connect.Reque
 	return c.serverInfo.CallUnary(ctx, req)
 }
 
+// InjectFault calls chaoslab.v1.DeviceService.InjectFault.
+func (c *deviceServiceClient) InjectFault(ctx context.Context, req *connect.Request[chaoslabv1.InjectFaultRequest]) (*connect.Response[chaoslabv1.InjectFaultResponse], error) {
+	return c.injectFault.CallUnary(ctx, req)
+}
+
+// ClearFault calls chaoslab.v1.DeviceService.ClearFault.
+func (c *deviceServiceClient) ClearFault(ctx context.Context, req *connect.Request[chaoslabv1.ClearFaultRequest]) (*connect.Response[chaoslabv1.ClearFaultResponse], error) {
+	return c.clearFault.CallUnary(ctx, req)
+}
+
+// ListFaults calls chaoslab.v1.DeviceService.ListFaults.
+func (c *deviceServiceClient) ListFaults(ctx context.Context, req *connect.Request[chaoslabv1.ListFaultsRequest]) (*connect.Response[chaoslabv1.ListFaultsResponse], error) {
+	return c.listFaults.CallUnary(ctx, req)
+}
+
 // DeviceServiceHandler is an implementation of the chaoslab.v1.DeviceService service.
 type DeviceServiceHandler interface {
 	// ListDevices lists devices matching a wildcard pattern ("*" and "?"),
@@ -246,6 +301,14 @@ type DeviceServiceHandler interface {
 	Subscribe(context.Context, *connect.Request[chaoslabv1.SubscribeRequest], *connect.ServerStream[chaoslabv1.EventBatch]) error
 	// ServerInfo returns pid, uptime and counters.
 	ServerInfo(context.Context, *connect.Request[chaoslabv1.ServerInfoRequest]) (*connect.Response[chaoslabv1.ServerInfoResponse], error)
+	// InjectFault installs an in-server fault (docs/faults.md). It lifts
+	// itself at its deadline even if nobody clears it (a dead-man's switch).
+	InjectFault(context.Context, *connect.Request[chaoslabv1.InjectFaultRequest]) (*connect.Response[chaoslabv1.InjectFaultResponse], error)
+	// ClearFault removes faults by id (or all). Clearing an unknown id is not
+	// an error, so an undo can be retried.
+	ClearFault(context.Context, *connect.Request[chaoslabv1.ClearFaultRequest]) (*connect.Response[chaoslabv1.ClearFaultResponse], error)
+	// ListFaults lists the active in-server faults in the order applied.
+	ListFaults(context.Context, *connect.Request[chaoslabv1.ListFaultsRequest]) (*connect.Response[chaoslabv1.ListFaultsResponse], error)
 }
 
 // NewDeviceServiceHandler builds an HTTP handler from the service implementation. It returns the
@@ -314,6 +377,26 @@ func NewDeviceServiceHandler(svc DeviceServiceHandler, opts ...connect.HandlerOp
 		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 		connect.WithHandlerOptions(opts...),
 	)
+	deviceServiceInjectFaultHandler := connect.NewUnaryHandler(
+		DeviceServiceInjectFaultProcedure,
+		svc.InjectFault,
+		connect.WithSchema(deviceServiceMethods.ByName("InjectFault")),
+		connect.WithHandlerOptions(opts...),
+	)
+	deviceServiceClearFaultHandler := connect.NewUnaryHandler(
+		DeviceServiceClearFaultProcedure,
+		svc.ClearFault,
+		connect.WithSchema(deviceServiceMethods.ByName("ClearFault")),
+		connect.WithIdempotency(connect.IdempotencyIdempotent),
+		connect.WithHandlerOptions(opts...),
+	)
+	deviceServiceListFaultsHandler := connect.NewUnaryHandler(
+		DeviceServiceListFaultsProcedure,
+		svc.ListFaults,
+		connect.WithSchema(deviceServiceMethods.ByName("ListFaults")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/chaoslab.v1.DeviceService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case DeviceServiceListDevicesProcedure:
@@ -334,6 +417,12 @@ func NewDeviceServiceHandler(svc DeviceServiceHandler, opts ...connect.HandlerOp
 			deviceServiceSubscribeHandler.ServeHTTP(w, r)
 		case DeviceServiceServerInfoProcedure:
 			deviceServiceServerInfoHandler.ServeHTTP(w, r)
+		case DeviceServiceInjectFaultProcedure:
+			deviceServiceInjectFaultHandler.ServeHTTP(w, r)
+		case DeviceServiceClearFaultProcedure:
+			deviceServiceClearFaultHandler.ServeHTTP(w, r)
+		case DeviceServiceListFaultsProcedure:
+			deviceServiceListFaultsHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -377,4 +466,16 @@ func (UnimplementedDeviceServiceHandler) Subscribe(context.Context, *connect.Req
 
 func (UnimplementedDeviceServiceHandler) ServerInfo(context.Context, *connect.Request[chaoslabv1.ServerInfoRequest]) (*connect.Response[chaoslabv1.ServerInfoResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("chaoslab.v1.DeviceService.ServerInfo is not implemented"))
+}
+
+func (UnimplementedDeviceServiceHandler) InjectFault(context.Context, *connect.Request[chaoslabv1.InjectFaultRequest]) (*connect.Response[chaoslabv1.InjectFaultResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("chaoslab.v1.DeviceService.InjectFault is not implemented"))
+}
+
+func (UnimplementedDeviceServiceHandler) ClearFault(context.Context, *connect.Request[chaoslabv1.ClearFaultRequest]) (*connect.Response[chaoslabv1.ClearFaultResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("chaoslab.v1.DeviceService.ClearFault is not implemented"))
+}
+
+func (UnimplementedDeviceServiceHandler) ListFaults(context.Context, *connect.Request[chaoslabv1.ListFaultsRequest]) (*connect.Response[chaoslabv1.ListFaultsResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("chaoslab.v1.DeviceService.ListFaults is not implemented"))
 }
