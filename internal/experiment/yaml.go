@@ -1,23 +1,21 @@
 package experiment
 
 import (
-	"bytes"
 	_ "embed"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
-	"github.com/goccy/go-yaml/token"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
+
+	"chaoslab/internal/config"
 )
 
 // Schema is the JSON schema of the experiment file (draft 2020-12); a copy
@@ -26,28 +24,7 @@ import (
 //go:embed experiment.schema.json
 var Schema []byte
 
-var (
-	schemaOnce sync.Once
-	schemaC    *jsonschema.Schema
-	schemaErr  error
-)
-
-func compiledSchema() (*jsonschema.Schema, error) {
-	schemaOnce.Do(func() {
-		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(Schema))
-		if err != nil {
-			schemaErr = err
-			return
-		}
-		c := jsonschema.NewCompiler()
-		if err := c.AddResource("experiment.schema.json", doc); err != nil {
-			schemaErr = err
-			return
-		}
-		schemaC, schemaErr = c.Compile("experiment.schema.json")
-	})
-	return schemaC, schemaErr
-}
+var schema = &config.Schema{Name: "experiment.schema.json", JSON: Schema}
 
 // LoadFile reads and validates an experiment file.
 func LoadFile(path string) (*Experiment, error) {
@@ -75,8 +52,8 @@ func Load(name string, data []byte) (*Experiment, error) {
 	d := &decoder{file: name}
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
-		d.errs = append(d.errs, syntaxError(name, err))
-		return nil, d.errs.Err()
+		d.errs = append(d.errs, config.SyntaxError(name, err))
+		return nil, d.errs.Sorted()
 	}
 	var root ast.Node
 	for _, doc := range f.Docs {
@@ -84,33 +61,33 @@ func Load(name string, data []byte) (*Experiment, error) {
 			continue
 		}
 		if root != nil {
-			d.errs.Add(nodePos(name, doc.Body), "an experiment is one YAML document: found a second one")
-			return nil, d.errs.Err()
+			d.errs.Add(config.NodePos(name, doc.Body), "an experiment is one YAML document: found a second one")
+			return nil, d.errs.Sorted()
 		}
 		root = doc.Body
 	}
 	if root == nil {
 		d.errs.Add(Pos{File: name, Line: 1, Col: 1}, "empty experiment: want at least title and method")
-		return nil, d.errs.Err()
+		return nil, d.errs.Sorted()
 	}
 	d.root = root
-	v := toValue(root)
+	v := config.ToValue(root, config.ExactNumbers)
 	d.validate(v)
 	if len(d.errs) > 0 {
-		return nil, d.errs.Err()
+		return nil, d.errs.Sorted()
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		d.errs.Add(Pos{File: name}, "internal error: %v", err)
-		return nil, d.errs.Err()
+		return nil, d.errs.Sorted()
 	}
 	x := &Experiment{Source: string(data), File: name}
 	if err := json.Unmarshal(b, x); err != nil {
 		d.errs.Add(Pos{File: name, Line: 1, Col: 1}, "%v", err)
-		return nil, d.errs.Err()
+		return nil, d.errs.Sorted()
 	}
 	d.check(x)
-	if err := d.errs.Err(); err != nil {
+	if err := d.errs.Sorted(); err != nil {
 		return nil, err
 	}
 	return x, nil
@@ -124,7 +101,7 @@ type decoder struct {
 
 // at is the position of the node at path (its key when key is set).
 func (d *decoder) at(path []string, key bool) Pos {
-	return nodePos(d.file, find(d.root, path, key))
+	return config.NodePos(d.file, config.Find(d.root, path, key))
 }
 
 // add reports a problem at path with the path spelled in the message.
@@ -132,61 +109,40 @@ func (d *decoder) add(path []string, format string, args ...any) {
 	d.errs.Add(d.at(path, false), "%s: %s", pointer(path), fmt.Sprintf(format, args...))
 }
 
-var printer = message.NewPrinter(language.English)
-
 func (d *decoder) validate(v any) {
-	sch, err := compiledSchema()
+	ve, err := schema.Validate(v)
 	if err != nil {
 		d.errs.Add(Pos{File: d.file}, "internal error: experiment schema: %v", err)
 		return
 	}
-	ve, ok := sch.Validate(v).(*jsonschema.ValidationError)
-	if !ok {
-		return
-	}
-	var walk func(e *jsonschema.ValidationError)
-	walk = func(e *jsonschema.ValidationError) {
+	config.WalkLeaves(ve, func(e *jsonschema.ValidationError) bool {
 		loc := e.InstanceLocation
 		switch k := e.ErrorKind.(type) {
 		case *kind.AdditionalProperties:
 			allowed := allowedKeys(e.SchemaURL)
 			for _, p := range k.Properties {
 				path := append(append([]string(nil), loc...), p)
-				msg := fmt.Sprintf("unknown key %q", p)
-				if s := suggest(p, allowed); s != "" {
-					msg += fmt.Sprintf(" (did you mean %q?)", s)
-				} else if len(allowed) > 0 {
-					msg += fmt.Sprintf(" (expected one of %s)", strings.Join(allowed, ", "))
-				}
-				d.errs.Add(d.at(path, true), "%s", msg)
+				d.errs.Add(d.at(path, true), "%s", config.UnknownKey(p, allowed))
 			}
-			return
 		case *kind.Required:
 			d.errs.Add(d.at(loc, false), "%s: missing %s", pointer(loc), strings.Join(k.Missing, ", "))
-			return
 		case *kind.Pattern:
 			if strings.Contains(k.Want, "ns|us") {
 				d.add(loc, "invalid duration %q; want e.g. 500ms, 2s, 1m30s", k.Got)
 			} else {
 				d.add(loc, "invalid amount %q; want a count (3) or a percentage (25%%)", k.Got)
 			}
-			return
 		case *kind.AnyOf:
 			d.add(loc, "want a count (3) or a percentage (\"25%%\")")
-			return
 		case *kind.Enum:
-			d.add(loc, "%s", e.ErrorKind.LocalizedString(printer))
-			return
+			d.add(loc, "%s", config.Message(e))
+		default:
+			return false
 		}
-		if len(e.Causes) == 0 {
-			d.add(loc, "%s", e.ErrorKind.LocalizedString(printer))
-			return
-		}
-		for _, c := range e.Causes {
-			walk(c)
-		}
-	}
-	walk(ve)
+		return true
+	}, func(e *jsonschema.ValidationError) {
+		d.add(e.InstanceLocation, "%s", config.Message(e))
+	})
 }
 
 // allowedKeys lists the properties of the schema object at schemaURL (for
@@ -214,155 +170,8 @@ func allowedKeys(schemaURL string) []string {
 	for k := range props {
 		out = append(out, k)
 	}
-	sortStrings(out)
+	slices.Sort(out)
 	return out
-}
-
-func syntaxError(name string, err error) *Error {
-	type tokened interface {
-		GetToken() *token.Token
-		GetMessage() string
-	}
-	if te, ok := err.(tokened); ok && te.GetToken() != nil {
-		p := te.GetToken().Position
-		return &Error{Pos: Pos{File: name, Line: p.Line, Col: p.Column}, Msg: "YAML: " + te.GetMessage()}
-	}
-	return &Error{Pos: Pos{File: name, Line: 1, Col: 1}, Msg: "YAML: " + err.Error()}
-}
-
-func nodePos(file string, n ast.Node) Pos {
-	if n == nil || n.GetToken() == nil {
-		return Pos{File: file}
-	}
-	p := n.GetToken().Position
-	return Pos{File: file, Line: p.Line, Col: p.Column}
-}
-
-func unwrap(n ast.Node) ast.Node {
-	for {
-		switch t := n.(type) {
-		case *ast.TagNode:
-			n = t.Value
-		case *ast.AnchorNode:
-			n = t.Value
-		default:
-			return n
-		}
-	}
-}
-
-type pair struct {
-	key    string
-	keyPos ast.Node
-	value  ast.Node
-}
-
-func pairs(n ast.Node) []pair {
-	var vs []*ast.MappingValueNode
-	switch m := unwrap(n).(type) {
-	case *ast.MappingNode:
-		vs = m.Values
-	case *ast.MappingValueNode:
-		vs = []*ast.MappingValueNode{m}
-	default:
-		return nil
-	}
-	out := make([]pair, 0, len(vs))
-	for _, v := range vs {
-		out = append(out, pair{key: scalarText(v.Key), keyPos: v.Key, value: v.Value})
-	}
-	return out
-}
-
-func scalarText(n ast.Node) string {
-	switch t := unwrap(n).(type) {
-	case nil, *ast.NullNode:
-		return ""
-	case *ast.StringNode:
-		return t.Value
-	case *ast.LiteralNode:
-		if t.Value == nil {
-			return ""
-		}
-		return t.Value.Value
-	case *ast.MappingKeyNode:
-		return scalarText(t.Value)
-	default:
-		if tk := t.GetToken(); tk != nil {
-			return tk.Value
-		}
-	}
-	return ""
-}
-
-// toValue converts the AST to JSON values (json.Number for numbers).
-func toValue(n ast.Node) any {
-	switch t := unwrap(n).(type) {
-	case nil, *ast.NullNode:
-		return nil
-	case *ast.MappingNode, *ast.MappingValueNode:
-		m := map[string]any{}
-		for _, p := range pairs(t) {
-			m[p.key] = toValue(p.value)
-		}
-		return m
-	case *ast.SequenceNode:
-		s := make([]any, len(t.Values))
-		for i, v := range t.Values {
-			s[i] = toValue(v)
-		}
-		return s
-	case *ast.IntegerNode:
-		txt := strings.ReplaceAll(scalarText(t), "_", "")
-		if i, err := strconv.ParseInt(txt, 0, 64); err == nil {
-			return json.Number(strconv.FormatInt(i, 10))
-		}
-		if u, err := strconv.ParseUint(txt, 0, 64); err == nil {
-			return json.Number(strconv.FormatUint(u, 10))
-		}
-		return json.Number("0")
-	case *ast.FloatNode:
-		if f, err := strconv.ParseFloat(strings.ReplaceAll(scalarText(t), "_", ""), 64); err == nil {
-			return json.Number(strconv.FormatFloat(f, 'g', -1, 64))
-		}
-		return json.Number("0")
-	case *ast.InfinityNode, *ast.NanNode:
-		return scalarText(t) // not representable in JSON: the schema reports it as a string
-	case *ast.BoolNode:
-		return t.Value
-	default:
-		return scalarText(t)
-	}
-}
-
-// find walks path through the AST; key selects the key node of the last
-// element. It stops at the deepest node found.
-func find(n ast.Node, path []string, key bool) ast.Node {
-	for i, el := range path {
-		switch t := unwrap(n).(type) {
-		case *ast.SequenceNode:
-			j, err := strconv.Atoi(el)
-			if err != nil || j < 0 || j >= len(t.Values) {
-				return n
-			}
-			n = t.Values[j]
-		default:
-			found := false
-			for _, p := range pairs(t) {
-				if p.key == el {
-					if key && i == len(path)-1 {
-						return p.keyPos
-					}
-					n, found = p.value, true
-					break
-				}
-			}
-			if !found {
-				return n
-			}
-		}
-	}
-	return n
 }
 
 // pointer renders a path for messages: method[2].target.pick.
@@ -384,10 +193,3 @@ func pointer(path []string) string {
 	return b.String()
 }
 
-func sortStrings(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
-}

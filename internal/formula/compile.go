@@ -111,7 +111,7 @@ func Compile(src string, opts *Options) (*Program, error) {
 	}
 	var lits *Literals
 	if opts.Lift {
-		c.lifted, _, lits = lift(src, expr)
+		c.lifted, lits = lift(src, expr)
 	}
 	top := newScope(scopeTop, nil)
 	(&binder{py2: c.py2, walrus: true, add: top.add}).walk(expr, false)

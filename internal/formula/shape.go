@@ -2,7 +2,7 @@ package formula
 
 import (
 	"math/big"
-	"sort"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -45,12 +45,19 @@ type Literals struct {
 // and its kind (i, f, s or b), NUL bytes of the text doubled. Errors are
 // those of Compile for a text that does not parse (*SyntaxError).
 func Shape(src string, m Mode) (key string, lits *Literals, err error) {
+	k, lits, err := AppendShape(nil, src, m)
+	return string(k), lits, err
+}
+
+// AppendShape is Shape appending the key to dst: a host that looks keys
+// up with m[string(key)] and reuses dst allocates nothing for the key.
+func AppendShape(dst []byte, src string, m Mode) ([]byte, *Literals, error) {
 	e, err := parse(src, m == Py2)
 	if err != nil {
-		return "", nil, err
+		return dst, nil, err
 	}
-	_, key, lits = lift(src, e)
-	return key, lits, nil
+	fs := collect(src, e)
+	return appendKey(dst, src, fs), literals(src, fs), nil
 }
 
 // CompileShape is Compile with Options.Lift set: the Program serves every
@@ -69,16 +76,17 @@ func CompileShape(src string, opts *Options) (*Program, error) {
 // Env.Lits is nil.
 func (p *Program) Literals() *Literals { return p.lits }
 
-// lift finds the liftable literals of e in source order and returns their
-// indices, the shape key and the literal table.
-func lift(src string, e syntax.Expr) (map[syntax.Expr]int, string, *Literals) {
-	type found struct {
-		e    syntax.Expr // the Constant, or -Constant
-		c    *syntax.Constant
-		from int
-		to   int
-	}
-	var fs []found
+// found is one liftable literal: a Constant, or -Constant (its span from
+// the sign).
+type found struct {
+	e        syntax.Expr
+	c        *syntax.Constant
+	from, to int
+}
+
+// collect finds the liftable literals of e in source order.
+func collect(src string, e syntax.Expr) []found {
+	fs := make([]found, 0, 8)
 	syntax.Inspect(e, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.JoinedStr, *syntax.FormattedValue:
@@ -98,41 +106,64 @@ func lift(src string, e syntax.Expr) (map[syntax.Expr]int, string, *Literals) {
 		}
 		return true
 	})
-	sort.Slice(fs, func(i, j int) bool { return fs[i].from < fs[j].from })
-	idx := make(map[syntax.Expr]int, len(fs))
-	lits := &Literals{Src: src, Values: make([]pyval.Value, len(fs)), ends: make([]int32, len(fs))}
-	var b strings.Builder
-	b.Grow(len(src) + 2)
-	last := 0
-	for i, f := range fs {
-		if f.from < last {
-			return lift0(src) // overlapping spans cannot happen; never corrupt the key if they do
+	if !slices.IsSortedFunc(fs, byFrom) {
+		slices.SortFunc(fs, byFrom)
+	}
+	for i := 1; i < len(fs); i++ {
+		if fs[i].from < fs[i-1].to {
+			return nil // overlapping spans cannot happen; never corrupt the key if they do
 		}
-		idx[f.e] = i
-		writeEscaped(&b, src[last:f.from])
-		b.WriteByte(0)
-		b.WriteByte(kindByte(f.c.Kind))
+	}
+	return fs
+}
+
+func byFrom(a, b found) int { return a.from - b.from }
+
+// appendKey appends the shape key of src with fs lifted.
+func appendKey(dst []byte, src string, fs []found) []byte {
+	last := 0
+	for _, f := range fs {
+		dst = appendEscaped(dst, src[last:f.from])
+		dst = append(dst, 0, kindByte(f.c.Kind))
 		last = f.to
+	}
+	return appendEscaped(dst, src[last:])
+}
+
+// literals is the literal table of src.
+func literals(src string, fs []found) *Literals {
+	lits := &Literals{Src: src}
+	if len(fs) == 0 {
+		return lits
+	}
+	lits.Values, lits.ends = make([]pyval.Value, len(fs)), make([]int32, len(fs))
+	for i, f := range fs {
 		lits.Values[i] = litValue(f.c, f.e != syntax.Expr(f.c))
 		lits.ends[i] = int32(f.to)
 	}
-	writeEscaped(&b, src[last:])
-	return idx, b.String(), lits
+	return lits
 }
 
-// lift0 is the no-lifting result (the key is the escaped text itself).
-func lift0(src string) (map[syntax.Expr]int, string, *Literals) {
-	var b strings.Builder
-	writeEscaped(&b, src)
-	return map[syntax.Expr]int{}, b.String(), &Literals{Src: src}
-}
-
-func writeEscaped(b *strings.Builder, s string) {
-	if strings.IndexByte(s, 0) < 0 {
-		b.WriteString(s)
-		return
+// lift is collect for the compiler: literal indices and table.
+func lift(src string, e syntax.Expr) (map[syntax.Expr]int, *Literals) {
+	fs := collect(src, e)
+	idx := make(map[syntax.Expr]int, len(fs))
+	for i, f := range fs {
+		idx[f.e] = i
 	}
-	b.WriteString(strings.ReplaceAll(s, "\x00", "\x00\x00"))
+	return idx, literals(src, fs)
+}
+
+func appendEscaped(dst []byte, s string) []byte {
+	for {
+		i := strings.IndexByte(s, 0)
+		if i < 0 {
+			return append(dst, s...)
+		}
+		dst = append(dst, s[:i+1]...)
+		dst = append(dst, 0)
+		s = s[i+1:]
+	}
 }
 
 func kindByte(k syntax.ConstKind) byte {

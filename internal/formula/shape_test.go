@@ -106,7 +106,7 @@ func variant(src string, mode Mode) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	idx, _, _ := lift(src, e)
+	idx, _ := lift(src, e)
 	cs := make([]*syntax.Constant, 0, len(idx))
 	for x := range idx {
 		if u, ok := x.(*syntax.UnaryOp); ok {

@@ -1,10 +1,10 @@
 package server
 
 import (
-	"chaoslab/internal/alarm"
 	"fmt"
 	"time"
 
+	"chaoslab/internal/alarm"
 	"chaoslab/internal/catalog"
 	"chaoslab/internal/client"
 	"chaoslab/internal/sim"
@@ -19,6 +19,9 @@ type OpenOptions struct {
 	Py3     bool      // Python 3 formula semantics
 	// Peers are other servers' addresses for cross-server formula reads.
 	Peers []string
+	// AlarmNotify receives the notification records of PyAlarm devices,
+	// from the model's goroutine: it must not block. Nil drops them.
+	AlarmNotify func(alarm.Notification)
 }
 
 // OpenModel builds the model for the devices of cat selected by o. The
@@ -28,7 +31,7 @@ func OpenModel(cat *catalog.Catalog, o OpenOptions) (*SimModel, *client.Pool, er
 	// PyAlarm devices run in the server that hosts them, like any device.
 	// GROUP/FIND and alarm tags search the whole catalog, not only this
 	// server's devices.
-	so.Kinds = alarm.Kinds(alarm.Options{Catalog: cat, Start: o.Start})
+	so.Kinds = alarm.Kinds(alarm.Options{Catalog: cat, Start: o.Start, Notify: o.AlarmNotify})
 	var pool *client.Pool
 	if len(o.Peers) > 0 {
 		pool = client.NewPool(client.NewPeers(o.Peers))

@@ -387,7 +387,7 @@ func sJoin(ctx *context, self value, args []value, kw []keyword) (value, error) 
 		return value{}, err
 	}
 	if len(args) != 1 {
-		return value{}, typeErr("str.join() takes exactly one argument (%d given)", len(args))
+		return value{}, typeErr("%s.join() takes exactly one argument (%d given)", pyval.TypeName(self), len(args))
 	}
 	sep := self.String()
 	items, ok := seqItems(args[0])
@@ -437,11 +437,16 @@ func sJoin(ctx *context, self value, args []value, kw []keyword) (value, error) 
 }
 
 func sReplace(ctx *context, self value, args []value, kw []keyword) (value, error) {
-	var a [3]value
-	p := params{fn: "replace", names: []string{"old", "new", "count"}, npos: 3, nreq: 2}
-	if err := p.bind(args, kw, a[:]); err != nil {
-		return value{}, err
+	// Positional-only in 3.11 (METH_FASTCALL: "replace expected at least 2
+	// arguments, got 1").
+	if len(kw) > 0 {
+		return value{}, typeErr("%s.replace() takes no keyword arguments", pyval.TypeName(self))
 	}
+	if len(args) < 2 || len(args) > 3 {
+		return value{}, arity("replace", args, 2, 3)
+	}
+	var a [3]value
+	copy(a[:], args)
 	for i := 0; i < 2; i++ {
 		if a[i].K != self.K {
 			if self.K == pyval.BytesKind {
@@ -595,7 +600,7 @@ func findMethod(name string, last, raise bool) method {
 			return value{}, err
 		}
 		if len(args) < 1 || len(args) > 3 {
-			return value{}, arity(name, args, 1, 3)
+			return value{}, tupleArity(name, len(args), 1, 3)
 		}
 		sub, err := subArg(self, args[0])
 		if err != nil {
@@ -649,7 +654,7 @@ func sCount(ctx *context, self value, args []value, kw []keyword) (value, error)
 		return value{}, err
 	}
 	if len(args) < 1 || len(args) > 3 {
-		return value{}, arity("count", args, 1, 3)
+		return value{}, tupleArity("count", len(args), 1, 3)
 	}
 	sub, err := subArg(self, args[0])
 	if err != nil {
@@ -687,7 +692,7 @@ func affixMethod(name string, suffix bool) method {
 			return value{}, err
 		}
 		if len(args) < 1 || len(args) > 3 {
-			return value{}, arity(name, args, 1, 3)
+			return value{}, tupleArity(name, len(args), 1, 3)
 		}
 		s := self.String()
 		var start, end value
@@ -795,7 +800,7 @@ func sZfill(ctx *context, self value, args []value, kw []keyword) (value, error)
 		return value{}, err
 	}
 	if len(args) != 1 {
-		return value{}, arity("zfill", args, 1, 1)
+		return value{}, typeErr("%s.zfill() takes exactly one argument (%d given)", pyval.TypeName(self), len(args))
 	}
 	width, err := smallIndex(args[0])
 	if err != nil {
@@ -864,7 +869,7 @@ func partitionMethod(name string, last bool) method {
 			return value{}, err
 		}
 		if len(args) != 1 {
-			return value{}, arity(name, args, 1, 1)
+			return value{}, typeErr("%s.%s() takes exactly one argument (%d given)", pyval.TypeName(self), name, len(args))
 		}
 		if args[0].K != self.K {
 			if self.K == pyval.BytesKind {
@@ -1106,4 +1111,14 @@ func clinicTypeName(v value) string {
 		return "None"
 	}
 	return pyval.TypeName(v)
+}
+
+// tupleArity is the arity message of methods that parse their arguments
+// with PyArg_ParseTuple (str.find, count, startswith ...): "count() takes
+// at least 1 argument (0 given)".
+func tupleArity(name string, n, min, max int) error {
+	if n < min {
+		return typeErr("%s() takes at least %d argument%s (%d given)", name, min, plural(min), n)
+	}
+	return typeErr("%s() takes at most %d argument%s (%d given)", name, max, plural(max), n)
 }

@@ -35,7 +35,7 @@ func sFormatMap(ctx *context, self value, args []value, kw []keyword) (value, er
 		return value{}, err
 	}
 	if len(args) != 1 {
-		return value{}, typeErr("format_map() takes exactly one argument (%d given)", len(args))
+		return value{}, typeErr("str.format_map() takes exactly one argument (%d given)", len(args))
 	}
 	f := formatter{ctx: ctx, mapping: args[0]}
 	if err := f.format(self.String(), 2); err != nil {
