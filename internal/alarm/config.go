@@ -35,7 +35,8 @@ type Config struct {
 	Ignore           ignoreMode    // IgnoreExceptions, default True
 	Enabled          string        // raw Enabled property, default "120"
 	LogFile          string
-	MaxMessages      int // MaxMessagesPerAlarm, 0 unlimited
+	FlagFile         string // "" (PyAlarm's /tmp/alarm_ds.nagios default is not applied: no unasked files)
+	MaxMessages      int    // MaxMessagesPerAlarm, 0 unlimited
 	WikiLink         string
 }
 
@@ -125,6 +126,7 @@ func readConfig(dev *catalog.Device, class *catalog.Class) (Config, []error) {
 		RethrowAttribute: p.boolean("RethrowAttribute", false, &probs),
 		Enabled:          p.str("Enabled", "120"),
 		LogFile:          p.str("LogFile", ""),
+		FlagFile:         p.str("FlagFile", ""),
 		WikiLink:         p.str("AlarmWikiLink", ""),
 	}
 	if c.PollingPeriod <= 0 {

@@ -253,6 +253,16 @@ func (d *Device) State(now time.Time) (sim.State, string) {
 	return sim.On, "No active alarms"
 }
 
+// anyActive reports whether any alarm of the device is active.
+func (d *Device) anyActive() bool {
+	for _, a := range d.alarms {
+		if !a.Active.IsZero() {
+			return true
+		}
+	}
+	return false
+}
+
 func (d *Device) activeText() string {
 	var tags []string
 	for _, a := range d.alarms {
@@ -382,7 +392,7 @@ func (d *Device) send(a *Alarm, now time.Time, msgs []MsgType, comment string) {
 			Description: a.Description, Formula: a.Formula, Receivers: a.Receivers, Runbook: a.Runbook,
 			Comment: comment, State: a.State(now, false), Active: a.Active, Recovered: a.Recovered,
 			Suppressed: !d.isEnabled(now), AlertOnRecovery: d.cfg.AlertOnRecovery, LogFile: d.cfg.LogFile,
-			Values: d.valueText(a),
+			Values: d.valueText(a), FlagFile: d.cfg.FlagFile, DeviceActive: d.anyActive(),
 		}
 		if m == MsgRecovered || m == MsgAutoReset || m == MsgReset || m == MsgDisabled {
 			n.Recovered = now
@@ -417,6 +427,10 @@ func (d *Device) push(now time.Time, emit func(sim.Event)) {
 	}
 	d.pushOne(now, "ActiveAlarms", emit)
 	d.pushOne(now, "AlarmSummary", emit)
+	// The World only re-checks a plugged device's State when a client
+	// asks, so the ON → ALARM change would wait for the next read: push
+	// it here (the World may repeat it, same value, at that read).
+	d.pushOne(now, "State", emit)
 }
 
 func (d *Device) pushOne(now time.Time, attr string, emit func(sim.Event)) {

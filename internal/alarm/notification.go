@@ -26,4 +26,9 @@ type Notification struct {
 	Suppressed      bool
 	AlertOnRecovery bool
 	LogFile         string // the device's LogFile property
+	// FlagFile is the device's FlagFile property: the delivery layer
+	// writes "1" there while DeviceActive (any alarm of the device is
+	// active after this message), else "0" (a Nagios-style flag).
+	FlagFile     string
+	DeviceActive bool
 }

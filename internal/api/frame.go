@@ -49,6 +49,10 @@ const (
 	KindSubscribe Kind = 8  // SubscribeRequest
 	KindCancel    Kind = 9  // empty: ends subscription id
 	KindInfo      Kind = 10 // ServerInfoRequest
+
+	KindInjectFault Kind = 11 // InjectFaultRequest
+	KindClearFault  Kind = 12 // ClearFaultRequest
+	KindListFaults  Kind = 13 // ListFaultsRequest
 )
 
 // Reply kinds.
@@ -63,6 +67,7 @@ var kindNames = map[Kind]string{
 	KindList: "list", KindRead: "read", KindWrite: "write", KindCommand: "command",
 	KindGetConfig: "get_config", KindSetConfig: "set_config", KindState: "state",
 	KindSubscribe: "subscribe", KindCancel: "cancel", KindInfo: "info",
+	KindInjectFault: "inject_fault", KindClearFault: "clear_fault", KindListFaults: "list_faults",
 	KindOK: "ok", KindError: "error", KindEvents: "events", KindEnd: "end",
 }
 

@@ -1,6 +1,10 @@
 package catalog
 
-import "github.com/goccy/go-yaml/ast"
+import (
+	"github.com/goccy/go-yaml/ast"
+
+	"chaoslab/internal/config"
+)
 
 // The JSON-schema validation of a whole YAML catalog costs as much as
 // parsing it (converting the AST to JSON values and validating them). The
@@ -45,7 +49,7 @@ func deviceOK(n ast.Node) bool {
 		switch k {
 		case "class":
 			class = true
-			return isString(v) && scalarText(v) != ""
+			return isString(v) && config.ScalarText(v) != ""
 		case "properties":
 			return propsOK(v)
 		case "attributes":
@@ -62,10 +66,10 @@ func templateOK(n ast.Node) bool {
 		switch k {
 		case "class":
 			class = true
-			return isString(v) && scalarText(v) != ""
+			return isString(v) && config.ScalarText(v) != ""
 		case "devices":
 			devices = true
-			return isString(v) && scalarText(v) != ""
+			return isString(v) && config.ScalarText(v) != ""
 		case "server":
 			return isString(v)
 		case "properties":
@@ -84,15 +88,15 @@ func attrsOK(n ast.Node) bool {
 
 func propsOK(n ast.Node) bool {
 	return objectOK(n, true, func(_ string, v ast.Node) bool {
-		if s, ok := unwrap(v).(*ast.SequenceNode); ok {
+		if s, ok := config.Unwrap(v).(*ast.SequenceNode); ok {
 			for _, e := range s.Values {
-				if !isScalar(e) {
+				if !config.IsScalar(e) {
 					return false
 				}
 			}
 			return true
 		}
-		return isScalar(v)
+		return config.IsScalar(v)
 	})
 }
 
@@ -101,7 +105,7 @@ func propsOK(n ast.Node) bool {
 // only the last value) make it give up.
 func objectOK(n ast.Node, null bool, each func(k string, v ast.Node) bool) bool {
 	var vs []*ast.MappingValueNode
-	switch m := unwrap(n).(type) {
+	switch m := config.Unwrap(n).(type) {
 	case nil, *ast.NullNode:
 		return null
 	case *ast.MappingNode:
@@ -116,7 +120,7 @@ func objectOK(n ast.Node, null bool, each func(k string, v ast.Node) bool) bool 
 		seen = make(map[string]struct{}, len(vs))
 	}
 	for i, v := range vs {
-		k := scalarText(v.Key)
+		k := config.ScalarText(v.Key)
 		if seen != nil {
 			if _, dup := seen[k]; dup {
 				return false
@@ -124,7 +128,7 @@ func objectOK(n ast.Node, null bool, each func(k string, v ast.Node) bool) bool 
 			seen[k] = struct{}{}
 		} else {
 			for _, w := range vs[:i] {
-				if scalarText(w.Key) == k {
+				if config.ScalarText(w.Key) == k {
 					return false
 				}
 			}
@@ -137,7 +141,7 @@ func objectOK(n ast.Node, null bool, each func(k string, v ast.Node) bool) bool 
 }
 
 func seqOK(n ast.Node, null bool, each func(ast.Node) bool) bool {
-	switch s := unwrap(n).(type) {
+	switch s := config.Unwrap(n).(type) {
 	case nil, *ast.NullNode:
 		return null
 	case *ast.SequenceNode:
@@ -153,7 +157,7 @@ func seqOK(n ast.Node, null bool, each func(ast.Node) bool) bool {
 
 // isString reports whether toValue makes a JSON string of n.
 func isString(n ast.Node) bool {
-	switch unwrap(n).(type) {
+	switch config.Unwrap(n).(type) {
 	case nil, *ast.NullNode, *ast.IntegerNode, *ast.FloatNode, *ast.InfinityNode, *ast.NanNode, *ast.BoolNode,
 		*ast.MappingNode, *ast.MappingValueNode, *ast.SequenceNode:
 		return false

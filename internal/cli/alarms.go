@@ -231,7 +231,8 @@ func (o *clientOpts) alarmEntries(ctx context.Context, pattern string) ([]alarm.
 		}
 	}
 	if len(names) == 0 {
-		return nil, nil
+		// a probe on a mistyped pattern must not pass silently
+		return nil, exit(ExitFailure, fmt.Errorf("no PyAlarm device matches %s", pattern))
 	}
 	rs, err := cl.ReadAttributes(ctx, names)
 	if err != nil {

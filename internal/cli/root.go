@@ -62,6 +62,8 @@ func newRoot(s Streams) *cobra.Command {
 		newLoadCmd(s),
 		newBenchCmd(s),
 		newTwinCmd(s),
+		newFaultCmd(s),
+		newExploreCmd(s),
 	)
 	root.AddCommand(newClientCmds(s)...)
 	root.AddCommand(ExperimentCmds(s)...)

@@ -24,10 +24,6 @@ import (
 	"chaoslab/internal/supervisor"
 )
 
-// exitInterrupted is the exit code of a run stopped by SIGINT/SIGTERM
-// (after its rollbacks ran).
-const exitInterrupted = 130
-
 // ExperimentCmds returns the experiment commands (run, recover, journal,
 // report, history), for root.go and for tests that run them in a test binary.
 func ExperimentCmds(s Streams) []*cobra.Command {
@@ -66,8 +62,11 @@ after a crash, "chaoslab recover" undoes them. See docs/experiments.md.`,
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			for {
-				code, err := runOnce(ctx, s, o, args)
+				code, fileEvery, err := runOnce(ctx, s, o, args)
 				every := o.every
+				if !cmd.Flags().Changed("every") {
+					every = fileEvery // the file's every: schedule
+				}
 				if err != nil || every <= 0 || ctx.Err() != nil {
 					if err != nil {
 						return exit(code, err)
@@ -96,11 +95,25 @@ after a crash, "chaoslab recover" undoes them. See docs/experiments.md.`,
 	f.StringVar(&o.journal, "journal", "", "journal file (default STATE/experiments/runs/RUN.jsonl)")
 	f.StringVar(&o.replay, "replay", "", "re-run the experiment, seed, targets and schedule of a journal")
 	f.StringVar(&o.reportOut, "report", "", "also write the HTML report to this file")
-	f.DurationVar(&o.every, "every", 0, "run again every interval until interrupted (continuous mode)")
+	f.DurationVar(&o.every, "every", 0, "run again every interval until interrupted (continuous mode; default: the file's every:)")
 	return c
 }
 
-func runOnce(ctx context.Context, s Streams, o runOpts, args []string) (int, error) {
+func runOnce(ctx context.Context, s Streams, o runOpts, args []string) (int, time.Duration, error) {
+	var every time.Duration
+	code, err := func() (int, error) {
+		x, code, err := runOne(ctx, s, o, args)
+		if x != nil {
+			every = x.Every.D()
+		}
+		return code, err
+	}()
+	return code, every, err
+}
+
+// runOne runs the experiment once; it returns the loaded experiment (nil
+// when it did not load) for the caller's schedule.
+func runOne(ctx context.Context, s Streams, o runOpts, args []string) (*experiment.Experiment, int, error) {
 	var x *experiment.Experiment
 	var err error
 	var replayPlan *experiment.Plan
@@ -108,12 +121,12 @@ func runOnce(ctx context.Context, s Streams, o runOpts, args []string) (int, err
 	if o.replay != "" {
 		evs, err := journal.ReadFile(o.replay)
 		if err != nil {
-			return ExitError, err
+			return x, ExitError, err
 		}
 		start, ok := journal.Find(evs, journal.TypeStart)
 		planEv, ok2 := journal.Find(evs, journal.TypePlan)
 		if !ok || !ok2 {
-			return ExitError, fmt.Errorf("%s: no start or plan event: not a run journal", o.replay)
+			return x, ExitError, fmt.Errorf("%s: no start or plan event: not a run journal", o.replay)
 		}
 		var st struct {
 			File, Source string
@@ -123,11 +136,14 @@ func runOnce(ctx context.Context, s Streams, o runOpts, args []string) (int, err
 		replayPlan = &experiment.Plan{}
 		json.Unmarshal(planEv.Data, replayPlan)
 		if x, err = experiment.Load(st.File, []byte(st.Source)); err != nil {
-			return ExitError, err
+			return nil, ExitError, err
+		}
+		if c := x.System.Catalog; c != "" && !filepath.IsAbs(c) {
+			x.System.Catalog = filepath.Join(filepath.Dir(st.File), c) // as LoadFile does
 		}
 		seed, seedSet = st.Seed, true
 	} else if x, err = experiment.LoadFile(args[0]); err != nil {
-		return ExitError, err
+		return nil, ExitError, err
 	}
 	if !seedSet {
 		if x.Seed != nil {
@@ -152,11 +168,11 @@ func runOnce(ctx context.Context, s Streams, o runOpts, args []string) (int, err
 	if err != nil && !o.dry && x.System.Catalog != "" {
 		bin, berr := os.Executable()
 		if berr != nil {
-			return ExitError, berr
+			return x, ExitError, berr
 		}
 		fmt.Fprintf(s.Err, "run: bringing up %s in %s\n", x.System.Catalog, state)
 		if _, err := supervisor.Up(ctx, supervisor.UpOptions{Dir: state, Catalog: x.System.Catalog, Binary: bin}); err != nil {
-			return ExitError, fmt.Errorf("up: %w", err)
+			return x, ExitError, fmt.Errorf("up: %w", err)
 		}
 		if x.System.Down == nil || *x.System.Down {
 			defer supervisor.Down(context.WithoutCancel(ctx), supervisor.DownOptions{Dir: state})
@@ -166,9 +182,9 @@ func runOnce(ctx context.Context, s Streams, o runOpts, args []string) (int, err
 	if err != nil {
 		if o.dry {
 			fmt.Fprintf(s.Out, "%s: valid (no twin in %s: targets not resolved)\n", x.File, state)
-			return ExitOK, nil
+			return x, ExitOK, nil
 		}
-		return ExitError, fmt.Errorf("no twin to run on in %s: %w (start one with `chaoslab up`, or set system.catalog)", state, err)
+		return x, ExitError, fmt.Errorf("no twin to run on in %s: %w (start one with `chaoslab up`, or set system.catalog)", state, err)
 	}
 	inv := experiment.Inventory{}
 	for _, sv := range st.Servers {
@@ -188,12 +204,12 @@ func runOnce(ctx context.Context, s Streams, o runOpts, args []string) (int, err
 			printPlan(s, plan, o.asJSON)
 		}
 		if perr != nil {
-			return ExitError, perr
+			return x, ExitError, perr
 		}
-		return ExitOK, nil
+		return x, ExitOK, nil
 	}
 	if perr != nil {
-		return ExitError, fmt.Errorf("refused: %w", perr)
+		return x, ExitError, fmt.Errorf("refused: %w", perr)
 	}
 	runID := time.Now().UTC().Format("20060102T150405.000") + fmt.Sprintf("-%d", seed)
 	runID = strings.ReplaceAll(runID, ".", "")
@@ -204,17 +220,17 @@ func runOnce(ctx context.Context, s Streams, o runOpts, args []string) (int, err
 	}
 	jw, jf, err := journal.Create(jpath, nil)
 	if err != nil {
-		return ExitError, err
+		return x, ExitError, err
 	}
 	defer jf.Close()
 	recs, err := experiment.NewRecords(state, runID, time.Now)
 	if err != nil {
-		return ExitError, fmt.Errorf("fault records: %w", err)
+		return x, ExitError, fmt.Errorf("fault records: %w", err)
 	}
 	defer recs.Close()
 	twin, err := experiment.OpenTwin(state, seed, slog.New(slog.DiscardHandler))
 	if err != nil {
-		return ExitError, err
+		return x, ExitError, err
 	}
 	defer twin.Close()
 	r := &experiment.Runner{X: x, Plan: plan, Env: twin, Journal: jw, Record: recs}
@@ -223,12 +239,12 @@ func runOnce(ctx context.Context, s Streams, o runOpts, args []string) (int, err
 	if x.Load != nil {
 		if err := twin.StartLoad(ctx, *x.Load); err != nil {
 			jw.Append(journal.Event{Type: journal.TypeVerdict, Status: experiment.StatusError, Text: "background load: " + err.Error()})
-			return ExitError, fmt.Errorf("background load: %w", err)
+			return x, ExitError, fmt.Errorf("background load: %w", err)
 		}
 	}
 	v := r.Run(ctx)
 	twin.StopLoad()
-	appendHistory(state, runID, jpath, x, seed, v)
+	appendHistory(context.WithoutCancel(ctx), s, state, runID, jpath, x, seed, v)
 	evs, _ := journal.ReadFile(jpath)
 	rr := report.Digest(evs)
 	if o.reportOut != "" {
@@ -244,11 +260,7 @@ func runOnce(ctx context.Context, s Streams, o runOpts, args []string) (int, err
 	} else {
 		report.Summary(s.Out, rr)
 	}
-	code := experiment.ExitCode(v.Status)
-	if v.Status == experiment.StatusInterrupted {
-		code = exitInterrupted
-	}
-	return code, nil
+	return x, experiment.ExitCode(v.Status), nil
 }
 
 func flagChanged(o runOpts) bool {
@@ -272,27 +284,18 @@ func printPlan(s Streams, p *experiment.Plan, asJSON bool) {
 	fmt.Fprintf(s.Out, "touches %d/%d servers, %d/%d devices, %d/%d hosts\n", len(t.Servers), t.TotalServers, t.Devices, t.TotalDevices, len(t.Hosts), t.TotalHosts)
 }
 
-// historyEntry is one line of STATE/experiments/history.jsonl.
-type historyEntry struct {
-	Run     string    `json:"run"`
-	Title   string    `json:"title"`
-	File    string    `json:"file"`
-	Seed    uint64    `json:"seed"`
-	Status  string    `json:"status"`
-	Reason  string    `json:"reason,omitempty"`
-	Journal string    `json:"journal"`
-	Time    time.Time `json:"t"`
-}
+func historyPath(state string) string { return filepath.Join(state, "experiments", "history.db") }
 
-func appendHistory(state, run, jpath string, x *experiment.Experiment, seed uint64, v experiment.Verdict) {
-	f, err := os.OpenFile(filepath.Join(state, "experiments", "history.jsonl"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-	if err != nil {
-		return
+// appendHistory records the run in STATE/experiments/history.db (SQLite).
+func appendHistory(ctx context.Context, s Streams, state, run, jpath string, x *experiment.Experiment, seed uint64, v experiment.Verdict) {
+	h, err := journal.OpenHistory(historyPath(state))
+	if err == nil {
+		err = h.Add(ctx, journal.Run{ID: run, Title: x.Title, File: x.File, Seed: seed, Status: v.Status, Reason: v.Reason, Journal: jpath, Time: time.Now().UTC()})
+		h.Close()
 	}
-	defer f.Close()
-	b, _ := json.Marshal(historyEntry{Run: run, Title: x.Title, File: x.File, Seed: seed, Status: v.Status, Reason: v.Reason, Journal: jpath, Time: time.Now().UTC()})
-	f.Write(append(b, '\n'))
-	f.Sync()
+	if err != nil {
+		fmt.Fprintf(s.Err, "run: history not updated: %v\n", err)
+	}
 }
 
 // newRecoverCmd returns `chaoslab recover`.
@@ -430,32 +433,44 @@ func newReportCmd(s Streams) *cobra.Command {
 // newHistoryCmd returns `chaoslab history`.
 func newHistoryCmd(s Streams) *cobra.Command {
 	var state string
+	var last int
+	var asJSON bool
 	c := &cobra.Command{
 		Use:   "history",
-		Short: "List past experiment runs (STATE/experiments/history.jsonl)",
+		Short: "List past experiment runs (STATE/experiments/history.db, SQLite)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			b, err := os.ReadFile(filepath.Join(state, "experiments", "history.jsonl"))
-			if errors.Is(err, os.ErrNotExist) {
+			if _, err := os.Stat(historyPath(state)); errors.Is(err, os.ErrNotExist) {
 				fmt.Fprintln(s.Out, "no runs yet")
 				return nil
 			}
+			h, err := journal.OpenHistory(historyPath(state))
 			if err != nil {
 				return exit(ExitError, err)
 			}
+			defer h.Close()
+			runs, err := h.List(cmd.Context(), last)
+			if err != nil {
+				return exit(ExitError, err)
+			}
+			if asJSON {
+				enc := json.NewEncoder(s.Out)
+				for _, r := range runs {
+					enc.Encode(r)
+				}
+				return nil
+			}
 			tw := tabwriter.NewWriter(s.Out, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "run\ttitle\tseed\tstatus\treason\t")
-			for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-				var h historyEntry
-				if json.Unmarshal([]byte(line), &h) != nil {
-					continue
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t\n", h.Run, h.Title, h.Seed, h.Status, h.Reason)
+			for _, r := range runs {
+				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t\n", r.ID, r.Title, r.Seed, r.Status, r.Reason)
 			}
 			return tw.Flush()
 		},
 	}
 	stateDirFlag(c, &state)
+	c.Flags().IntVarP(&last, "last", "n", 0, "only the newest N runs")
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON lines")
 	return c
 }
 

@@ -331,3 +331,26 @@ func (c *Client) ServerInfo(ctx context.Context) (*pb.ServerInfoResponse, error)
 	err := c.call(ctx, api.KindInfo, &pb.ServerInfoRequest{}, &r)
 	return &r, err
 }
+
+// InjectFault installs an in-server fault and returns what its targets
+// resolved to.
+func (c *Client) InjectFault(ctx context.Context, f *pb.ServerFault) ([]string, error) {
+	var resp pb.InjectFaultResponse
+	err := c.call(ctx, api.KindInjectFault, &pb.InjectFaultRequest{Fault: f}, &resp)
+	return resp.Targets, err
+}
+
+// ClearFaults removes in-server faults by id (all with all) and returns
+// the ids that were active. Clearing an unknown id is not an error.
+func (c *Client) ClearFaults(ctx context.Context, ids []string, all bool) ([]string, error) {
+	var resp pb.ClearFaultResponse
+	err := c.call(ctx, api.KindClearFault, &pb.ClearFaultRequest{Ids: ids, All: all}, &resp)
+	return resp.Cleared, err
+}
+
+// ListFaults lists the active in-server faults in injection order.
+func (c *Client) ListFaults(ctx context.Context) ([]*pb.ServerFault, error) {
+	var resp pb.ListFaultsResponse
+	err := c.call(ctx, api.KindListFaults, &pb.ListFaultsRequest{}, &resp)
+	return resp.Faults, err
+}

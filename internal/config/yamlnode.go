@@ -2,6 +2,7 @@ package config
 
 import (
 	"encoding/json"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -9,16 +10,30 @@ import (
 	"github.com/goccy/go-yaml/token"
 )
 
-// SyntaxError turns a goccy parse error into a positioned Error
-// ("YAML: message"); errors without a token are put at 1:1.
-func SyntaxError(file string, err error) *Error {
-	type tokened interface {
+// TokenError finds the goccy error in err's chain (one that knows its
+// token) and returns it as an Error at the token's position (the file
+// alone when the token has none). ok is false for other errors.
+func TokenError(file string, err error) (e *Error, ok bool) {
+	var te interface {
 		GetToken() *token.Token
 		GetMessage() string
 	}
-	if te, ok := err.(tokened); ok && te.GetToken() != nil {
-		p := te.GetToken().Position
-		return &Error{Pos: Pos{File: file, Line: p.Line, Col: p.Column}, Msg: "YAML: " + te.GetMessage()}
+	if !errors.As(err, &te) {
+		return nil, false
+	}
+	e = &Error{Pos: Pos{File: file}, Msg: te.GetMessage()}
+	if tk := te.GetToken(); tk != nil && tk.Position != nil {
+		e.Pos.Line, e.Pos.Col = tk.Position.Line, tk.Position.Column
+	}
+	return e, true
+}
+
+// SyntaxError turns a goccy parse error into a positioned Error
+// ("YAML: message"); errors without a position are put at 1:1.
+func SyntaxError(file string, err error) *Error {
+	if e, ok := TokenError(file, err); ok && e.Pos.Line > 0 {
+		e.Msg = "YAML: " + e.Msg
+		return e
 	}
 	return &Error{Pos: Pos{File: file, Line: 1, Col: 1}, Msg: "YAML: " + err.Error()}
 }

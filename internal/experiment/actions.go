@@ -304,12 +304,29 @@ func (t *Twin) runLoad(ctx context.Context, spec load.Spec) (Revert, error) {
 		b.Close()
 		return nil, err
 	}
+	// While the step's load runs, the load metrics (rate, event lag, …)
+	// come from it: a step that switches the clients' model (polling to
+	// events) is then measured as the clients see it.
+	live := load.NewLive(120, nil)
+	t.mu.Lock()
+	prev := t.live
+	t.live = live
+	t.mu.Unlock()
 	lctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		defer b.Close()
-		load.Run(lctx, spec, tg, load.Options{Backend: b, Subscriber: b})
+		load.Run(lctx, spec, tg, load.Options{Backend: b, Subscriber: b, Live: live, Interval: 250 * time.Millisecond})
 	}()
-	return func(context.Context) error { cancel(); <-done; return nil }, nil
+	return func(context.Context) error {
+		cancel()
+		<-done
+		t.mu.Lock()
+		if t.live == live {
+			t.live = prev
+		}
+		t.mu.Unlock()
+		return nil
+	}, nil
 }

@@ -39,6 +39,42 @@ type Twin struct {
 	mu   sync.Mutex
 	live *load.Live
 	bg   *bgLoad
+	cpu  map[string]cpuMark // last CPU reading by server (for rates)
+}
+
+// cpuMark is a server's CPU seconds at a time.
+type cpuMark struct {
+	sec float64
+	at  time.Time
+}
+
+// cpuRate turns a CPU-seconds counter into CPU seconds per second since
+// the previous reading of the same server. Without one (first probe, or
+// the counter went back: the server restarted) it reads again after a
+// short interval, so the first value is a rate too.
+func (t *Twin) cpuRate(ctx context.Context, name, addr string, f load.ServerFigures) (float64, error) {
+	now := time.Now()
+	t.mu.Lock()
+	prev, ok := t.cpu[name]
+	t.mu.Unlock()
+	if !ok || f.CPUSeconds < prev.sec || now.Sub(prev.at) <= 0 {
+		prev = cpuMark{f.CPUSeconds, now}
+		if err := sleep(ctx, 200*time.Millisecond); err != nil {
+			return 0, err
+		}
+		g, err := load.ScrapeHTTP(ctx, addr)
+		if err != nil {
+			return 0, err
+		}
+		f, now = g, time.Now()
+	}
+	t.mu.Lock()
+	if t.cpu == nil {
+		t.cpu = map[string]cpuMark{}
+	}
+	t.cpu[name] = cpuMark{f.CPUSeconds, now}
+	t.mu.Unlock()
+	return max(f.CPUSeconds-prev.sec, 0) / now.Sub(prev.at).Seconds(), nil
 }
 
 type bgLoad struct {
@@ -269,7 +305,11 @@ func (t *Twin) metric(ctx context.Context, p *ProbeSpec) (Value, error) {
 			case "server_rss_mb":
 				sum += f.RSSBytes / 1e6
 			case "server_cpu":
-				sum += f.CPUSeconds
+				r, err := t.cpuRate(ctx, s.Name, s.Addr, f)
+				if err != nil {
+					return Value{}, fmt.Errorf("%s: %w", s.Name, err)
+				}
+				sum += r
 			case "events_dropped":
 				sum += f.EventsDropped
 			}

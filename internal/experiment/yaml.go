@@ -192,4 +192,3 @@ func pointer(path []string) string {
 	}
 	return b.String()
 }
-

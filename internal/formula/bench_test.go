@@ -158,3 +158,54 @@ func BenchmarkF1GoSin(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkF1Lifted is BenchmarkF1 compiled with Options.Lift and
+// evaluated with another text's literals (a device sharing the shape).
+func BenchmarkF1Lifted(b *testing.B) {
+	p, err := CompileShape("PRef + 1e-7*sin(PI*t)", &Options{HostNames: map[string]bool{"PRef": true, "t": true}, Globals: map[string]pyval.Value{"PI": pyval.Float(3.141592653589793)}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, lits, _ := Shape("PRef + 2.5e-7*sin(PI*t)", Py3)
+	env := p.NewEnv(&pyval.Context{})
+	env.Lits = lits
+	pref, t := p.Slot("PRef"), p.Slot("t")
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		env.Vars[pref] = pyval.Float(1e-9)
+		env.Vars[t] = pyval.Float(12.5 + float64(i&63)*0.1)
+		if _, err := p.Eval(env); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkShape is what a device whose text shares a compiled shape
+// pays at build time (compare BenchmarkCompile).
+func BenchmarkShape(b *testing.B) {
+	b.ReportAllocs()
+	var key []byte
+	for b.Loop() {
+		var err error
+		if key, _, err = AppendShape(key[:0], typicalFormula, Py3); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCallKeywords is a host call with keywords whose argument slices
+// are borrowed from the Env (Options.Borrow).
+func BenchmarkCallKeywords(b *testing.B) {
+	first := pyval.NewFunc(&pyval.Func{Name: "VAR", Fn: func(ctx *pyval.Context, args []pyval.Value, kw []pyval.Keyword) (pyval.Value, error) {
+		return kw[0].Value, nil
+	}})
+	p := MustCompile("VAR('sp', default=x, WRITE=True)", &Options{Globals: map[string]pyval.Value{"VAR": first}, Borrow: map[string]bool{"VAR": true}, HostNames: map[string]bool{"x": true}})
+	env := p.NewEnv(&pyval.Context{})
+	env.Vars[0] = pyval.Float(1)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.Eval(env); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

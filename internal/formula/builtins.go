@@ -27,7 +27,7 @@ func DefaultBuiltins(m Mode) map[string]pyval.Value {
 	d.once.Do(func() {
 		py2 := m == Py2
 		out := map[string]pyval.Value{}
-		for _, src := range []map[string]pyval.Value{pylib.Builtins(py2), pylib.MathNames(), pylib.RandomNames(), pylib.SignalNames()} {
+		for _, src := range []map[string]pyval.Value{pylib.Builtins(py2), pylib.MathNamesFor(py2), pylib.RandomNames(), pylib.SignalNames()} {
 			for k, v := range src {
 				out[k] = v
 			}

@@ -82,6 +82,12 @@ func (c *compiler) call(e *syntax.Call, s *scope) (*cx, error) {
 		kws[i] = kwc{name: k.Name, x: x}
 	}
 	ff := fn.fn
+	if !hasStar(args) && fn.konst && c.borrows(fn.val) && !dupNames(kws) {
+		g := fn.val.O.(*pyval.Func)
+		if !(simple && (len(args) == 1 && g.F1 != nil || len(args) == 2 && g.F2 != nil)) {
+			return borrowCall(fn.val, args, kws, pos), nil
+		}
+	}
 	if simple && len(args) == 1 {
 		a0 := args[0].x
 		if fn.konst && fn.val.K == pyval.FuncKind {
@@ -201,6 +207,78 @@ func (c *compiler) call(e *syntax.Call, s *scope) (*cx, error) {
 		}
 		return r, nil
 	}), nil
+}
+
+// borrowCall calls a function known not to keep its argument slices
+// (Options.Borrow, the math, signal and random functions, max, min ...)
+// with plain positional and keyword arguments: the slices are borrowed
+// from the Env's argument stack, so the call allocates nothing. The stack
+// discipline makes it reentrant: a host function that evaluates another
+// formula with the same Env pushes above this call's arguments.
+func borrowCall(fv pyval.Value, args []argc, kws []kwc, pos syntax.Pos) *cx {
+	n := len(args)
+	return dyn(func(f *frame) (pyval.Value, error) {
+		env := f.env
+		base, kbase := len(env.stack), len(env.kstack)
+		for _, a := range args {
+			v, err := a.x.get(f)
+			if err != nil {
+				env.stack, env.kstack = env.stack[:base], env.kstack[:kbase]
+				return v, err
+			}
+			env.stack = append(env.stack, v)
+		}
+		for _, k := range kws {
+			v, err := k.x.get(f)
+			if err != nil {
+				env.stack, env.kstack = env.stack[:base], env.kstack[:kbase]
+				return v, err
+			}
+			env.kstack = append(env.kstack, pyval.Keyword{Name: k.name, Value: v})
+		}
+		av := env.stack[base : base+n : base+n]
+		var kv []pyval.Keyword
+		if len(kws) > 0 {
+			kv = env.kstack[kbase : kbase+len(kws) : kbase+len(kws)]
+		}
+		r, err := pyval.Call(env.Ctx, fv, av, kv)
+		clear(av) // drop references: the stack outlives the call
+		clear(kv)
+		env.stack, env.kstack = env.stack[:base], env.kstack[:kbase]
+		if err != nil {
+			return r, errAt(err, pos)
+		}
+		return r, nil
+	})
+}
+
+// borrows reports whether calls of v may borrow their argument slices.
+func (c *compiler) borrows(v pyval.Value) bool {
+	g, ok := v.O.(*pyval.Func)
+	return ok && v.K == pyval.FuncKind && g.Fn != nil && c.borrow[g]
+}
+
+func hasStar(args []argc) bool {
+	for _, a := range args {
+		if a.star {
+			return true
+		}
+	}
+	return false
+}
+
+func dupNames(kws []kwc) bool {
+	for i, k := range kws {
+		if k.name == "" {
+			return true // **mapping: the general path
+		}
+		for _, o := range kws[:i] {
+			if o.name == k.name {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // callArgs are the compiled arguments of a call.

@@ -70,7 +70,8 @@ type compiler struct {
 	freeAt   map[string]int // first source offset of each free name
 	fold     *pyval.Context // context for constant folding
 	pure     map[*pyval.Func]bool
-	lifted   map[syntax.Expr]int // Lift: literal indices
+	lifted   map[syntax.Expr]int  // Lift: literal indices
+	borrow   map[*pyval.Func]bool // callees that do not keep their argument slices
 }
 
 // Compile parses and compiles a formula. Errors are *SyntaxError (does not
@@ -108,6 +109,19 @@ func Compile(src string, opts *Options) (*Program, error) {
 			}
 		}
 		c.pure = pure
+	}
+	c.borrow = borrowFuncs(opts.Mode)
+	if len(opts.Borrow) > 0 {
+		b := make(map[*pyval.Func]bool, len(c.borrow)+len(opts.Borrow))
+		for f := range c.borrow {
+			b[f] = true
+		}
+		for name := range opts.Borrow {
+			if v, ok := opts.Globals[name]; ok && v.K == pyval.FuncKind {
+				b[v.O.(*pyval.Func)] = true
+			}
+		}
+		c.borrow = b
 	}
 	var lits *Literals
 	if opts.Lift {

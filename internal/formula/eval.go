@@ -24,6 +24,7 @@ func (p *Program) run(env *Env) (v pyval.Value, err error) {
 		ctx.Steps = pyval.DefaultSteps
 	}
 	env.top.env = env
+	env.stack, env.kstack = env.stack[:0], env.kstack[:0] // a panic may have left arguments behind
 	ctx.Depth = 1
 	done := false
 	defer guard(ctx, 0, ctx.Py2, &v, &err, &done)

@@ -5,7 +5,9 @@
 // A Program is compiled once per formula text and shared by every device that
 // uses the same text: everything device-specific reaches it at evaluation time
 // through an Env (variable values, a persistent namespace, and Context.Host
-// for host functions such as VAR or ATTR).
+// for host functions such as VAR or ATTR). Compiled with Options.Lift, it is
+// shared by every text of the same shape (Shape: texts that differ only in
+// number and string literals), each Env carrying its text's Literals.
 //
 //	prog, err := formula.Compile("PRef + 1e-7*sin(PI*t)", &formula.Options{Globals: g})
 //	env := prog.NewEnv(ctx)        // one per (device, program); reused
@@ -52,6 +54,14 @@ type Options struct {
 	// evaluate speculatively and fall back; the default math and signal
 	// functions are always treated as pure.
 	Pure map[string]bool
+
+	// Borrow names Globals functions that do not keep their argument
+	// slices after they return (most host functions: they read their
+	// arguments and return). Calls of them with plain arguments borrow the
+	// slices from a per-Env stack instead of allocating them. The math,
+	// signal and random functions and max, min, abs, round ... always
+	// borrow.
+	Borrow map[string]bool
 
 	// Lift compiles with the number and string literals lifted (see
 	// Shape): the Program reads them from Env.Lits, so one Program serves
@@ -106,6 +116,8 @@ type Env struct {
 	top    frame         // the top-level frame, reused across evaluations
 	consts []pyval.Value // the literal values of the evaluation in progress
 	cur    *Literals     // the table consts come from
+	stack  []pyval.Value // borrowed call arguments (see borrowCall)
+	kstack []pyval.Keyword
 }
 
 // Source returns the formula text (with Options.Lift: the text compiled,

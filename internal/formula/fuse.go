@@ -204,6 +204,40 @@ func pureFuncs(m Mode, builtins map[string]pyval.Value) map[*pyval.Func]bool {
 	return p.set
 }
 
+var borrowOnce [2]struct {
+	once sync.Once
+	set  map[*pyval.Func]bool
+}
+
+// borrowNames are default builtins that read their arguments and return
+// (no argument slice is kept in the result): calls of them borrow.
+var borrowNames = []string{"max", "min", "abs", "round", "int", "float", "str", "bool", "len", "pow", "divmod",
+	"isinstance", "hash", "repr", "hex", "oct", "bin", "chr", "ord", "format"}
+
+// borrowFuncs are the default functions whose calls may borrow argument
+// slices: the math, signal and random functions and borrowNames.
+func borrowFuncs(m Mode) map[*pyval.Func]bool {
+	p := &borrowOnce[m&1]
+	p.once.Do(func() {
+		def := DefaultBuiltins(m)
+		p.set = map[*pyval.Func]bool{}
+		add := func(name string) {
+			if v, ok := def[name]; ok && v.K == pyval.FuncKind {
+				p.set[v.O.(*pyval.Func)] = true
+			}
+		}
+		for _, src := range []map[string]pyval.Value{pylib.MathNames(), pylib.SignalNames(), pylib.RandomNames()} {
+			for name := range src {
+				add(name)
+			}
+		}
+		for _, name := range borrowNames {
+			add(name)
+		}
+	})
+	return p.set
+}
+
 type bkind uint8
 
 const (

@@ -142,3 +142,58 @@ func TestConcurrentEnvs(t *testing.T) {
 		}
 	}
 }
+
+// Calls of borrowing functions take their argument slices from the Env's
+// stack: no allocation, and a host function that evaluates the same
+// formula with the same Env (nested) does not clobber its own arguments.
+func TestBorrowedArguments(t *testing.T) {
+	var p *Program
+	var env *Env
+	rec := pyval.NewFunc(&pyval.Func{Name: "rec", Fn: func(ctx *pyval.Context, args []pyval.Value, kw []pyval.Keyword) (pyval.Value, error) {
+		n := args[0].Int64()
+		if n > 0 {
+			saved := env.Vars[0]
+			env.Vars[0] = pyval.Int(n - 1)
+			if _, err := p.Eval(env); err != nil {
+				return pyval.None, err
+			}
+			env.Vars[0] = saved
+		}
+		// args and kw must still be this call's.
+		return pyval.NewTuple([]pyval.Value{args[0], args[1], kw[0].Value}), nil
+	}})
+	g := map[string]pyval.Value{"rec": rec}
+	p = MustCompile("rec(n, n*10, tag='t%d' % n)", &Options{Globals: g, HostNames: map[string]bool{"n": true}, Borrow: map[string]bool{"rec": true}})
+	env = p.NewEnv(&pyval.Context{})
+	env.Vars[0] = pyval.Int(3)
+	v, err := p.Eval(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := pyval.Repr(env.Ctx, v); r != "(3, 30, 't3')" {
+		t.Errorf("got %s", r)
+	}
+	// An argument that raises leaves the stack balanced.
+	q := MustCompile("max(x, 1/y, 3)", &Options{HostNames: map[string]bool{"x": true, "y": true}})
+	qe := q.NewEnv(&pyval.Context{})
+	qe.Vars[0], qe.Vars[1] = pyval.Float(1), pyval.Float(0)
+	if _, err := q.Eval(qe); err == nil {
+		t.Fatal("no error")
+	}
+	qe.Vars[1] = pyval.Float(0.25)
+	if v, err := q.Eval(qe); err != nil || v != pyval.Float(4) {
+		t.Errorf("max = %v, %v", v, err)
+	}
+	// The call itself allocates nothing (max allocates inside pylib).
+	first := pyval.NewFunc(&pyval.Func{Name: "first", Fn: func(ctx *pyval.Context, args []pyval.Value, kw []pyval.Keyword) (pyval.Value, error) {
+		return args[0], nil
+	}})
+	for _, src := range []string{"first(x, y)", "first(x, y, 3.5)", "first(x, default=y, WRITE=True)"} {
+		m := MustCompile(src, &Options{Globals: map[string]pyval.Value{"first": first}, Borrow: map[string]bool{"first": true}, HostNames: map[string]bool{"x": true, "y": true}})
+		me := m.NewEnv(&pyval.Context{})
+		me.Vars[0], me.Vars[1] = pyval.Float(1), pyval.Float(2)
+		if n := testing.AllocsPerRun(100, func() { m.Eval(me) }); n != 0 {
+			t.Errorf("%s: %v allocations per evaluation", src, n)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package formula
 
 import (
+	"fmt"
 	"math/big"
 	"slices"
 	"strings"
@@ -72,8 +73,8 @@ func CompileShape(src string, opts *Options) (*Program, error) {
 }
 
 // Literals returns the literals of the program's own text when it was
-// compiled with Options.Lift (nil otherwise): the table Eval uses when
-// Env.Lits is nil.
+// compiled with Options.Lift and lifts any (nil otherwise): the table Eval
+// uses when Env.Lits is nil.
 func (p *Program) Literals() *Literals { return p.lits }
 
 // found is one liftable literal: a Constant, or -Constant (its span from
@@ -245,16 +246,14 @@ func litValue(c *syntax.Constant, neg bool) pyval.Value {
 }
 
 // lit compiles a read of lifted literal i (e is a Constant or -Constant).
+// It is not a constant for the compiler (no folding), but the fast paths
+// read it like a bound variable (cx.fast, fLit).
 func (c *compiler) lit(i int, e syntax.Expr) *cx {
 	k, ok := e.(*syntax.Constant)
 	if !ok {
 		k = e.(*syntax.UnaryOp).X.(*syntax.Constant)
 	}
-	return c.litOf(i, k.Kind)
-}
-
-func (c *compiler) litOf(i int, k syntax.ConstKind) *cx {
-	return &cx{fn: func(f *frame) (pyval.Value, error) { return f.env.consts[i], nil }, slot: -1, lit: i + 1, litKind: k}
+	return &cx{fn: func(f *frame) (pyval.Value, error) { return f.env.consts[i], nil }, slot: -1, lit: i + 1, litKind: k.Kind}
 }
 
 // bindLits points env at its literal table before an evaluation of a
@@ -266,24 +265,11 @@ func (p *Program) bindLits(env *Env) error {
 	}
 	if len(l.Values) != p.nlits {
 		return &RuntimeError{Err: &pyval.Exception{Type: "SystemError",
-			Msg: "internal error: Env.Lits holds " + itoa(len(l.Values)) + " literals, the program lifts " + itoa(p.nlits) + " (a table from another shape?)"}, Line: 1, Col: 1, placed: true}
+			Msg: fmt.Sprintf("internal error: Env.Lits holds %d literals, the program lifts %d (a table from another shape?)", len(l.Values), p.nlits)},
+			Line: 1, Col: 1, placed: true}
 	}
 	env.consts, env.cur = l.Values, l
 	return nil
-}
-
-func itoa(n int) string {
-	var b [20]byte
-	i := len(b)
-	for {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-		if n == 0 {
-			break
-		}
-	}
-	return string(b[i:])
 }
 
 // place finishes a runtime error leaving Eval: positions in the program's

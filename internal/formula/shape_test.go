@@ -314,12 +314,22 @@ func TestShapeTableMismatch(t *testing.T) {
 // Lifting must not change any result: the py3/py2 cases, the corpus and the
 // beamline twin's formulas, each alone and shared with a variant.
 func TestShapeCases(t *testing.T) {
-	for _, c := range py3Cases {
-		checkShape(t, c.src, Py3)
+	for _, fused := range []bool{true, false} {
+		fuseEnabled = fused
+		for _, c := range py3Cases {
+			checkShape(t, c.src, Py3)
+		}
+		for _, c := range py2Cases {
+			checkShape(t, c.src, Py2)
+		}
+		for _, src := range []string{"-2.5*sin(t) + 3", "1 + 2", "-1 - 2.5", "2*t + 1", "t/2 - 1/2", "not 0 and t > 1.5", "x if 1 else y",
+			"-9223372036854775808 - 1", "--5", "-0.0", "'%s=%.3f' % ('a', t)", "{'k': 1}['k']", "[c for c in 'abc' if c != 'b']",
+			"(lambda a=2.5: a*t)()", "max(t, 3, key=abs)", "round(t, 1)", "2**-1", "x[1:3]"} {
+			checkShape(t, src, Py3)
+			checkShape(t, src, Py2)
+		}
 	}
-	for _, c := range py2Cases {
-		checkShape(t, c.src, Py2)
-	}
+	fuseEnabled = true
 }
 
 func TestShapeCorpus(t *testing.T) {

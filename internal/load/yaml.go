@@ -8,22 +8,13 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/parser"
-	"github.com/goccy/go-yaml/token"
+
+	"chaoslab/internal/config"
 )
 
-// PosError is a problem at a position of a workload file.
-type PosError struct {
-	File      string
-	Line, Col int
-	Msg       string
-}
-
-func (e *PosError) Error() string {
-	if e.Line == 0 {
-		return fmt.Sprintf("%s: %s", e.File, e.Msg)
-	}
-	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
-}
+// PosError is a problem at a position of a workload file; it prints as
+// file:line:col: message.
+type PosError = config.Error
 
 // LoadSpecFile reads a workload file.
 func LoadSpecFile(path string) (Spec, error) {
@@ -47,21 +38,21 @@ func ParseSpec(name string, data []byte) (Spec, error) {
 		return s, nil
 	}
 	file, _ := parser.ParseBytes(data, 0)
-	out := make([]error, len(errs))
+	out := make(config.ErrorList, len(errs))
 	for i, e := range errs {
-		pe := &PosError{File: name, Msg: e.Error()}
+		pe := &PosError{Pos: config.Pos{File: name}, Msg: e.Error()}
 		var fe *FieldError
 		if errors.As(e, &fe) && fe.Field != "" && file != nil {
 			if p, err := yaml.PathString("$." + fe.Field); err == nil {
 				if n, err := p.FilterFile(file); err == nil && n != nil {
 					pos := n.GetToken().Position
-					pe.Line, pe.Col = pos.Line, pos.Column
+					pe.Pos.Line, pe.Pos.Col = pos.Line, pos.Column
 				}
 			}
 		}
 		out[i] = pe
 	}
-	return Spec{}, errors.Join(out...)
+	return Spec{}, out.Err() // file order of the fields, as Validate found them
 }
 
 // yamlErr turns a go-yaml error into a PosError.
@@ -72,22 +63,15 @@ func yamlErr(name string, data []byte, err error) error {
 		// the first token spelling it.
 		for _, tk := range lexer.Tokenize(string(data)) {
 			if tk.Value == tx.Text && tk.Position != nil {
-				return &PosError{File: name, Line: tk.Position.Line, Col: tk.Position.Column, Msg: tx.Msg}
+				return &PosError{Pos: config.Pos{File: name, Line: tk.Position.Line, Col: tk.Position.Column}, Msg: tx.Msg}
 			}
 		}
-		return &PosError{File: name, Msg: tx.Msg}
+		return &PosError{Pos: config.Pos{File: name}, Msg: tx.Msg}
 	}
-	var te interface {
-		GetToken() *token.Token
-		GetMessage() string
+	if e, ok := config.TokenError(name, err); ok {
+		return e
 	}
-	if errors.As(err, &te) {
-		if tk := te.GetToken(); tk != nil && tk.Position != nil {
-			return &PosError{File: name, Line: tk.Position.Line, Col: tk.Position.Column, Msg: te.GetMessage()}
-		}
-		return &PosError{File: name, Msg: te.GetMessage()}
-	}
-	return &PosError{File: name, Msg: err.Error()}
+	return &PosError{Pos: config.Pos{File: name}, Msg: err.Error()}
 }
 
 // decodeYAML decodes strictly; a panic inside go-yaml (seen with odd tags

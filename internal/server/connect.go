@@ -120,3 +120,15 @@ func (c *connectService) Subscribe(ctx context.Context, r *connect.Request[pb.Su
 	}
 	return c.s.sendLoop(ctx, sub, send)
 }
+
+func (c *connectService) InjectFault(_ context.Context, r *connect.Request[pb.InjectFaultRequest]) (*connect.Response[pb.InjectFaultResponse], error) {
+	return unary[pb.InjectFaultResponse](c.s, api.KindInjectFault, r.Msg)
+}
+
+func (c *connectService) ClearFault(_ context.Context, r *connect.Request[pb.ClearFaultRequest]) (*connect.Response[pb.ClearFaultResponse], error) {
+	return unary[pb.ClearFaultResponse](c.s, api.KindClearFault, r.Msg)
+}
+
+func (c *connectService) ListFaults(_ context.Context, r *connect.Request[pb.ListFaultsRequest]) (*connect.Response[pb.ListFaultsResponse], error) {
+	return unary[pb.ListFaultsResponse](c.s, api.KindListFaults, r.Msg)
+}

@@ -38,9 +38,9 @@ func (m *SimModel) SetOverride(dev, attr string, o sim.Override) error {
 type activeFault struct {
 	spec  *pb.ServerFault
 	kind  *faultKind
-	attrs []AttrRef              // attribute targets (layerAttr, server.state's State)
-	apply map[AttrRef]applyFunc  // per attribute: each has its own state
-	devs  map[string]struct{}    // lower-case device names (layerDevice)
+	attrs []AttrRef             // attribute targets (layerAttr, server.state's State)
+	apply map[AttrRef]applyFunc // per attribute: each has its own state
+	devs  map[string]struct{}   // lower-case device names (layerDevice)
 	timer *time.Timer
 	stop  func() // ends background work (memory, CPU)
 
@@ -53,7 +53,8 @@ type activeFault struct {
 	reason, desc    string
 	state           sim.State
 	status          string
-	factor          int
+	factor          int   // event_flood: copies; cpu: workers
+	memRate, memCap int64 // memory: bytes per second, bytes
 }
 
 func (f *activeFault) hasDevice(dev string) bool {
@@ -259,7 +260,9 @@ func (s *Server) faultAttrs(targets []string) ([]AttrRef, error) {
 	for i := range out {
 		out[i].Name = "" // canonical keys
 	}
-	slices.SortFunc(out, func(a, b AttrRef) int { return strings.Compare(strings.ToLower(a.String()), strings.ToLower(b.String())) })
+	slices.SortFunc(out, func(a, b AttrRef) int {
+		return strings.Compare(strings.ToLower(a.String()), strings.ToLower(b.String()))
+	})
 	return slices.CompactFunc(out, func(a, b AttrRef) bool { return strings.EqualFold(a.String(), b.String()) }), nil
 }
 

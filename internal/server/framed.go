@@ -128,6 +128,12 @@ func decodeRequest(kind api.Kind, payload []byte) (any, error) {
 		m = &pb.SetConfigRequest{}
 	case api.KindState:
 		m = &pb.StateRequest{}
+	case api.KindInjectFault:
+		m = &pb.InjectFaultRequest{}
+	case api.KindClearFault:
+		m = &pb.ClearFaultRequest{}
+	case api.KindListFaults:
+		m = &pb.ListFaultsRequest{}
 	default:
 		return nil, api.NewError(api.ReasonBadRequest, "unknown request kind "+kind.String(), "server")
 	}
@@ -145,6 +151,19 @@ func (fc *framedConn) flush(calls []call) error {
 	}
 	s := fc.s
 	t0 := time.Now()
+	var delay time.Duration
+	for i := range calls {
+		if calls[i].err == nil && calls[i].resp == nil {
+			if isFaultCall(&calls[i]) {
+				s.execFault(&calls[i])
+			} else {
+				delay = max(delay, s.faultDelay(&calls[i]))
+			}
+		}
+	}
+	if delay > 0 {
+		time.Sleep(delay) // an injected latency: outside the world lock
+	}
 	s.mu.Lock()
 	now := s.now()
 	for i := range calls {

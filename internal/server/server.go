@@ -37,9 +37,10 @@ type Server struct {
 	mu    sync.Mutex // the world lock: every Model call holds it
 	model Model
 
-	fan  *fanout
-	met  *metrics
-	kick chan struct{} // wakes the polling loop after a config change
+	fan    *fanout
+	met    *metrics
+	faults faultSet
+	kick   chan struct{} // wakes the polling loop after a config change
 
 	requests      atomic.Uint64
 	eventsSent    atomic.Uint64
@@ -125,6 +126,7 @@ func (s *Server) Close() error {
 	s.cancel()
 	ln := s.httpLn
 	s.connsMu.Unlock()
+	s.closeFaults()
 	if ln != nil {
 		ln.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -203,17 +205,52 @@ func (s *Server) exec(now time.Time, c *call) {
 		s.wakePoll()
 	case *pb.StateRequest:
 		c.resp = &pb.StateResponse{States: s.model.State(now, r.Devices)}
+	case *pb.InjectFaultRequest:
+		// Fault calls take the world lock themselves (after the fault
+		// lock), so they run outside exec; see execFault.
+		c.err = api.NewError(api.ReasonInternal, "fault request in exec", "server")
 	default:
 		c.err = api.NewError(api.ReasonBadRequest, "unsupported request "+c.kind.String(), "server")
+	}
+	s.applyFaults(c)
+}
+
+// isFaultCall reports whether c is a call of the fault endpoint, which
+// runs without the world lock held (it takes it itself).
+func isFaultCall(c *call) bool {
+	switch c.req.(type) {
+	case *pb.InjectFaultRequest, *pb.ClearFaultRequest, *pb.ListFaultsRequest:
+		return true
+	}
+	return false
+}
+
+// execFault runs a call of the fault endpoint.
+func (s *Server) execFault(c *call) {
+	switch r := c.req.(type) {
+	case *pb.InjectFaultRequest:
+		ts, err := s.InjectFault(r.Fault)
+		c.resp, c.err = &pb.InjectFaultResponse{Targets: ts}, err
+	case *pb.ClearFaultRequest:
+		c.resp = &pb.ClearFaultResponse{Cleared: s.ClearFaults(r.Ids, r.All)}
+	case *pb.ListFaultsRequest:
+		c.resp = &pb.ListFaultsResponse{Faults: s.Faults()}
 	}
 }
 
 // do runs one request under the world lock, with metrics.
 func (s *Server) do(c *call) {
 	t0 := time.Now()
-	s.mu.Lock()
-	s.exec(s.now(), c)
-	s.mu.Unlock()
+	if isFaultCall(c) {
+		s.execFault(c)
+	} else {
+		if d := s.faultDelay(c); d > 0 {
+			time.Sleep(d) // an injected latency: outside the world lock
+		}
+		s.mu.Lock()
+		s.exec(s.now(), c)
+		s.mu.Unlock()
+	}
 	s.requests.Add(1)
 	s.met.observe(c.kind, c.err != nil, time.Since(t0).Seconds())
 }
@@ -237,6 +274,7 @@ func (s *Server) pollLoop() {
 		var next time.Time
 		evs, next = s.model.Advance(s.now(), s.fan.wanted, evs[:0])
 		s.mu.Unlock()
+		evs = s.floodEvents(evs)
 		if len(evs) > 0 {
 			_, d := s.fan.publish(evs, touched)
 			if d > 0 {

@@ -30,11 +30,11 @@ type progInfo struct {
 	slots struct{ t, read, write, value, attribute, name, state, args, deflt int32 }
 }
 
-// progKey keys the compile cache twice per Program: by its first text
-// (a device with exactly that text skips parsing) and by shape key.
+// progKey keys the compile cache by text: a device with a text seen
+// before skips parsing and shares its literal table. World.shapes keys it
+// by shape (see World.compile).
 type progKey struct {
-	src   string // the text, or the shape key when shape
-	shape bool
+	src   string
 	py2   bool
 	extra string // device names that shadow globals (rare)
 }
@@ -53,14 +53,14 @@ var baseHostNames = func() map[string]bool {
 // compile returns the shared compiled form of src and src's own literal
 // table (nil when src is the Program's own text). a, when not nil, holds
 // the copy of src the World keeps (so that it is not a slice of the
-// catalog file).
-func (w *World) compile(src string, py2 bool, extra []string, a *arena) (*progInfo, *formula.Literals) {
+// catalog file); buf, when not nil, is a reused buffer for the shape key.
+func (w *World) compile(src string, py2 bool, extra []string, a *arena, buf *[]byte) (*progInfo, *formula.Literals) {
 	key := progKey{src: src, py2: py2, extra: strings.Join(extra, ",")}
 	w.progMu.Lock()
-	p, ok := w.progs[key]
+	t, ok := w.progs[key]
 	w.progMu.Unlock()
 	if ok {
-		return p, nil
+		return t.info, t.lits
 	}
 	// A new text: copy it, so the World does not keep the catalog file
 	// alive through a slice of it (nor through its literals).
@@ -74,16 +74,31 @@ func (w *World) compile(src string, py2 bool, extra []string, a *arena) (*progIn
 	if py2 {
 		mode, mi = formula.Py2, 1
 	}
-	skey, lits, err := formula.Shape(src, mode)
+	var kb []byte
+	if buf != nil {
+		kb = (*buf)[:0]
+	}
+	// The shape key: mode, extra names, NUL, then formula.AppendShape's key.
+	kb = append(kb, '2'+byte(mi))
+	kb = append(kb, key.extra...)
+	kb = append(kb, 0)
+	kb, lits, err := formula.AppendShape(kb, src, mode)
+	if buf != nil {
+		*buf = kb
+	}
 	if err != nil {
 		return &progInfo{src: src, err: err}, nil // a syntax error of this very text
 	}
-	shape := progKey{src: skey, shape: true, py2: py2, extra: key.extra}
 	w.progMu.Lock()
-	p, ok = w.progs[shape]
+	p, ok := w.shapes[string(kb)]
+	if ok {
+		lits = ownLits(p, lits)
+		key.src = src
+		w.progs[key] = textEntry{p, lits}
+	}
 	w.progMu.Unlock()
 	if ok {
-		return p, ownLits(p, lits)
+		return p, lits
 	}
 	hn := baseHostNames
 	if len(extra) > 0 {
@@ -96,7 +111,7 @@ func (w *World) compile(src string, py2 bool, extra []string, a *arena) (*progIn
 		}
 	}
 	info := &progInfo{src: src}
-	info.prog, info.err = formula.CompileShape(src, &formula.Options{Mode: mode, Globals: w.globals[mi], HostNames: hn})
+	info.prog, info.err = formula.CompileShape(src, &formula.Options{Mode: mode, Globals: w.globals[mi], HostNames: hn, Borrow: hostBorrow})
 	s := &info.slots
 	if info.err == nil {
 		p := info.prog
@@ -108,13 +123,41 @@ func (w *World) compile(src string, py2 bool, extra []string, a *arena) (*progIn
 	// shape so that every device shares one.
 	w.progMu.Lock()
 	defer w.progMu.Unlock()
-	if p, ok := w.progs[shape]; ok {
-		return p, ownLits(p, lits)
-	}
 	key.src = src
-	w.progs[key] = info
-	w.progs[shape] = info
+	if p, ok := w.shapes[string(kb)]; ok {
+		lits = ownLits(p, lits)
+		w.progs[key] = textEntry{p, lits}
+		return p, lits
+	}
+	w.progs[key] = textEntry{info, nil}
+	w.shapes[string(kb)] = info
 	return info, nil
+}
+
+// hostBorrow are the host functions that copy their arguments out (params)
+// and keep no argument slice: their calls borrow argument slices from the
+// Env instead of allocating (formula.Options.Borrow).
+var hostBorrow = map[string]bool{"VAR": true, "GET": true, "SET": true, "ATTR": true, "Attr": true, "XATTR": true, "XAttr": true,
+	"WATTR": true, "COMM": true, "PROPERTY": true, "PGET": true, "WPROPERTY": true, "PSET": true, "SetStatus": true,
+	"Add2Status": true, "DELAY": true, "MATCH": true}
+
+// textEntry is a compiled text: its shape's Program and its literals.
+type textEntry struct {
+	info *progInfo
+	lits *formula.Literals // nil: info.src itself
+}
+
+// dropTexts forgets, after building, the texts that are not the first of
+// their shape: their literal tables then live only in their devices.
+// (A new map: Go maps do not shrink.)
+func (w *World) dropTexts() {
+	keep := make(map[progKey]textEntry, len(w.shapes))
+	for k, t := range w.progs {
+		if t.lits == nil {
+			keep[k] = t
+		}
+	}
+	w.progs = keep
 }
 
 // ownError is the compile error of src itself when its shape failed to
@@ -154,6 +197,7 @@ type builder struct {
 	pos   []catalog.Pos // where each attribute is declared
 	offs  []int         // byte offset of each attribute's formula in its cell (-1 unknown)
 	foff  int           // offset of the formula being bound (-1 unknown)
+	key   []byte        // shape key buffer (World.compile)
 }
 
 func (b *builder) warn(pos catalog.Pos, name, format string, args ...any) {
@@ -168,7 +212,7 @@ func build(cat *catalog.Catalog, opts Options) (*World, error) {
 	if cat == nil {
 		return nil, errors.New("sim: nil catalog")
 	}
-	w := &World{opts: opts, cat: cat, catDir: catDir(cat.Path), byName: map[string]int32{}, progs: map[progKey]*progInfo{}, cfgs: map[attrCfg]*attrCfg{}}
+	w := &World{opts: opts, cat: cat, catDir: catDir(cat.Path), byName: map[string]int32{}, progs: map[progKey]textEntry{}, shapes: map[string]*progInfo{}, cfgs: map[attrCfg]*attrCfg{}}
 	w.start = opts.Start.UnixNano()
 	w.last = w.start
 	globalsOnce.Do(buildHostGlobals)
@@ -247,6 +291,7 @@ func build(cat *catalog.Catalog, opts Options) (*World, error) {
 	}
 	w.warns = probs
 	w.cfgs = nil // only needed while building
+	w.dropTexts()
 	for _, d := range w.devs {
 		if d.statePoll > 0 {
 			w.schedule(d, -1, w.start)
@@ -538,7 +583,7 @@ func (b *builder) bindUse(u *use, src string, pos catalog.Pos, name string, self
 	for _, msg := range b.w.prefetchFiles(d.pathProp, src) {
 		b.warn(pos, name, "%s; the formula fails with IOError where it calls FILE", msg)
 	}
-	info, lits := b.w.compile(src, d.py2, b.extra, &b.arena)
+	info, lits := b.w.compile(src, d.py2, b.extra, &b.arena, &b.key)
 	u.info, u.lits = info, lits
 	src = u.src()
 	if info.err != nil {

@@ -7,7 +7,9 @@
 // etcd's raft: no goroutines, no I/O (except reading LoadFromFile and
 // FILE('literal') files while building), no wall clock, no global
 // randomness. Building (New) uses every core: devices are built in
-// parallel and share one compiled Program per distinct formula text. The
+// parallel and share one compiled Program per formula shape (texts that
+// differ only in number and string literals, formula.Shape), each device
+// keeping its own literal table and text. The
 // World does not keep the catalog alive. LoadFile is the one loader of
 // both `chaoslab catalog check`-style checks and the twin.
 //

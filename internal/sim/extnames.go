@@ -231,7 +231,7 @@ func (d *device) formulaOf(ctx *pyval.Context, fn string, args []pyval.Value, kw
 // evalText is EVAL(text): the state evaluator (attribute names bound to
 // their kept values), result as str().
 func (d *device) evalText(src string) (pyval.Value, error) {
-	info, lits := d.w.compile(src, d.py2, nil, nil)
+	info, lits := d.w.compile(src, d.py2, nil, nil, nil)
 	if info.err != nil {
 		if lits != nil {
 			return pyval.None, pyval.Errorf("SyntaxError", "EVAL: %s", firstLine(ownError(src, d.py2, info.err).Error()))

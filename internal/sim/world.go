@@ -92,7 +92,8 @@ type World struct {
 	over    map[attrRef]Override
 	stamp   uint64 // evaluation counter (dependency freshness)
 	globals [2]map[string]pyval.Value
-	progs   map[progKey]*progInfo
+	progs   map[progKey]textEntry
+	shapes  map[string]*progInfo // by mode, extra names and formula.Shape key (see World.compile)
 	cat     *catalog.Catalog     // build time only
 	catDir  string               // directory of the catalog file: LoadFromFile and FILE paths resolve here
 	cfgs    map[attrCfg]*attrCfg // interned attribute configurations (build time)

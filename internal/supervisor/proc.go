@@ -93,3 +93,20 @@ func signal(p Proc, marker string, sig syscall.Signal) bool {
 	}
 	return syscall.Kill(p.Pid, sig) == nil
 }
+
+// Signal sends sig to p if it is still the process recorded (same start
+// ticks, marker in its command line) and reports whether it was sent.
+func Signal(p Proc, marker string, sig syscall.Signal) bool { return signal(p, marker, sig) }
+
+// Self returns the identity of the calling process.
+func Self() Proc { return Proc{Pid: os.Getpid(), Ticks: startTicks(os.Getpid())} }
+
+// ProcState returns the single-letter state of p (R, S, T, Z, ...) as
+// /proc/PID/stat shows it, or 0 when the process is gone.
+func ProcState(p Proc) byte {
+	st, ok := readStat(p.Pid)
+	if !ok || p.Ticks != 0 && st.Ticks != p.Ticks {
+		return 0
+	}
+	return st.State
+}

@@ -1,11 +1,23 @@
 package sweep
 
-import "math"
+import (
+	"math"
+	"sync"
+)
+
+var t975 sync.Map // df → quantile: repeats are few, so a handful of entries
 
 // StudentT975 returns the 0.975 quantile of Student's t distribution with
 // df degrees of freedom (the multiplier of a two-sided 95 % confidence
 // interval); NaN for df < 1.
-func StudentT975(df int) float64 { return StudentTQuantile(0.975, float64(df)) }
+func StudentT975(df int) float64 {
+	if v, ok := t975.Load(df); ok {
+		return v.(float64)
+	}
+	q := StudentTQuantile(0.975, float64(df))
+	t975.Store(df, q)
+	return q
+}
 
 // StudentTQuantile returns the p quantile (0.5 < p < 1) of Student's t with
 // df degrees of freedom, by bisection on the CDF (fine for a per-case call).

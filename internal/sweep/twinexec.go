@@ -107,8 +107,65 @@ func (x *TwinExec) Prepare(ctx context.Context, c *Case) error {
 		if err := x.up(ctx, t, key); err != nil {
 			return err
 		}
+		if err := x.applyConfig(ctx, c); err != nil {
+			return err
+		}
+		return x.waitReadable(ctx, c)
 	}
 	return x.applyConfig(ctx, c)
+}
+
+// waitReadable waits (at most a minute) until the case's load targets read
+// without errors: simulated devices refuse reads during their StartupDelay,
+// which would otherwise fail the first case of a fresh twin.
+func (x *TwinExec) waitReadable(ctx context.Context, c *Case) error {
+	spec, err := x.Spec(c)
+	if err != nil {
+		return err
+	}
+	tg, err := load.ResolveTargets(ctx, x.be, spec.Targets, nil)
+	if err != nil {
+		return err
+	}
+	byServer := map[int][]string{}
+	for _, a := range tg.Attrs {
+		byServer[a.Server] = append(byServer[a.Server], a.Name)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for srv, names := range byServer {
+		cl, err := client.Dial(ctx, tg.Servers[srv])
+		if err != nil {
+			return err
+		}
+		for {
+			rs, err := cl.ReadAttributes(ctx, names)
+			bad := err != nil
+			for _, r := range rs {
+				if len(r.Errors) > 0 {
+					bad = true
+					if time.Now().After(deadline) {
+						cl.Close()
+						return fmt.Errorf("twin not ready: %s: %s", r.Name, r.Errors[0].Desc)
+					}
+				}
+			}
+			if !bad {
+				break
+			}
+			if time.Now().After(deadline) {
+				cl.Close()
+				return fmt.Errorf("twin not ready: %v", err)
+			}
+			select {
+			case <-ctx.Done():
+				cl.Close()
+				return ctx.Err()
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+		cl.Close()
+	}
+	return nil
 }
 
 func (x *TwinExec) up(ctx context.Context, t *twinConf, key string) error {
@@ -124,7 +181,8 @@ func (x *TwinExec) up(ctx context.Context, t *twinConf, key string) error {
 	}
 	// The edited catalog goes next to the original so relative file
 	// references in it still resolve; it is removed at Close.
-	catPath := filepath.Join(filepath.Dir(t.Catalog), fmt.Sprintf(".explore-%s-%s.csv", key, filepath.Base(x.StateDir)))
+	dirSum := sha256.Sum256([]byte(x.StateDir))
+	catPath := filepath.Join(filepath.Dir(t.Catalog), fmt.Sprintf(".explore-%s-%s.csv", key, hex.EncodeToString(dirSum[:4])))
 	if err := writeAtomic(catPath, func(f *os.File) error { return catalog.WriteCSV(f, cat, catalog.CSVOptions{}) }); err != nil {
 		return err
 	}

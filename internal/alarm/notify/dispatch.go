@@ -113,6 +113,8 @@ func (d *Dispatcher) deliver(ctx context.Context, dl Delivery) error {
 	switch dl.Kind {
 	case DeliverLog:
 		return d.log(dl.Path, dl.N)
+	case DeliverFlag:
+		return writeFlag(dl.Path, dl.N.DeviceActive)
 	case DeliverWebhook:
 		return d.post(ctx, dl.Webhook, dl.N)
 	case DeliverAction:
@@ -185,6 +187,23 @@ func (d *Dispatcher) log(path string, n alarm.Notification) error {
 	}
 	_, err = f.Write(append(b, '\n'))
 	return err
+}
+
+// writeFlag replaces the flag file's content by "1" or "0" (atomically:
+// a monitoring script never reads a half-written file).
+func writeFlag(path string, active bool) error {
+	v := "0"
+	if active {
+		v = "1"
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(v), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
 }
 
 func (d *Dispatcher) closeFiles() {

@@ -66,19 +66,22 @@ const (
 	DeliverLog     DeliveryKind = "log"
 	DeliverWebhook DeliveryKind = "webhook"
 	DeliverAction  DeliveryKind = "action"
+	DeliverFlag    DeliveryKind = "flag" // write "1"/"0" to the device's FlagFile
 )
 
 // Delivery is one thing to do for a notification.
 type Delivery struct {
 	Kind    DeliveryKind
 	N       alarm.Notification
-	Path    string   // log file
+	Path    string   // log file or flag file
 	Webhook *Webhook // webhook
 	Action  Action   // action (placeholders expanded)
 }
 
 // Stats counts the router's decisions.
 type Stats struct {
+	// Refused counts system actions not allowed and receiver URLs that
+	// are not loopback.
 	Routed, Silenced, RateLimited, Suppressed, Refused, BadReceivers int
 }
 
@@ -105,6 +108,11 @@ func (r *Router) Route(n alarm.Notification) []Delivery {
 		if p != "" && !strings.HasPrefix(p, "tango://") {
 			out = append(out, Delivery{Kind: DeliverLog, N: n, Path: Expand(p, n)})
 		}
+	}
+	if n.FlagFile != "" {
+		// the flag follows the device's alarms whatever happens to the
+		// messages (PyAlarm writes it every cycle)
+		out = append(out, Delivery{Kind: DeliverFlag, N: n, Path: n.FlagFile})
 	}
 	if n.Suppressed {
 		r.Stats.Suppressed++
@@ -150,6 +158,10 @@ func (r *Router) Route(n alarm.Notification) []Delivery {
 	}
 	for _, o := range others {
 		if strings.HasPrefix(o, "http://") || strings.HasPrefix(o, "https://") {
+			if CheckLoopback(o) != nil {
+				r.Stats.Refused++
+				continue
+			}
 			out = append(out, Delivery{Kind: DeliverWebhook, N: n, Webhook: &Webhook{Name: o, URL: o, ExternalURL: r.cfg.ExternalURL}})
 		}
 	}

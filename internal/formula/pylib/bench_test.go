@@ -1,6 +1,7 @@
 package pylib
 
 import (
+	"math"
 	"testing"
 
 	"chaoslab/internal/formula/pyval"
@@ -14,6 +15,25 @@ func BenchmarkSinF1(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		if _, err := f.F1(ctx, x); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSinF1Mixed runs Signals sin over the arguments of the formula
+// package's F1 benchmark (PI*t, t = 12.5, 12.6, ...): one in five is near a
+// multiple of pi/2, where the result is tiny or near +-1.
+func BenchmarkSinF1Mixed(b *testing.B) {
+	sin := SignalNames()["sin"]
+	f := sin.O.(*pyval.Func)
+	ctx := newCtx()
+	var xs [64]pyval.Value
+	for i := range xs {
+		xs[i] = pyval.Float(math.Pi * (12.5 + float64(i)*0.1))
+	}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := f.F1(ctx, xs[i&63]); err != nil {
 			b.Fatal(err)
 		}
 	}

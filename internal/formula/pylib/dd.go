@@ -537,7 +537,9 @@ func crPow(x, y float64) (float64, bool) {
 	}
 	l := logDDWide(x)
 	t := ddMulF(l, y)
-	if t.hi > 709.7 || t.hi < -708 {
+	// Written so that a NaN (y*log x overflowing, then inf-inf in the
+	// error term) also falls back.
+	if !(t.hi <= 709.7 && t.hi >= -708) {
 		return 0, false
 	}
 	return expDD(t).round(), true

@@ -76,3 +76,40 @@ func FuzzStrMethods(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSignals calls the Signals functions and the math functions with
+// fuzzed numbers, strings and argument counts in both modes: every failure
+// must be a Python exception, never a panic.
+func FuzzSignals(f *testing.F) {
+	f.Add(12.5, int64(3), "x", uint8(2), false)
+	f.Add(-7.0, int64(0), "1.5", uint8(5), true)
+	f.Add(1e300, int64(-1), "", uint8(1), false)
+	sig := SignalNames()
+	m := MathNames()
+	f.Fuzz(func(t *testing.T, x float64, n int64, s string, nargs uint8, py2 bool) {
+		ctx := &pyval.Context{Steps: 100000, MaxSize: 100000, Py2: py2}
+		pool := []pyval.Value{pyval.Float(x), pyval.Int(n), pyval.Str(s), pyval.Bool(n&1 == 1), pyval.None}
+		args := make([]pyval.Value, int(nargs%7))
+		for i := range args {
+			args[i] = pool[(int(nargs)+i*int(n&3+1))%len(pool)]
+		}
+		var kw []pyval.Keyword
+		if nargs&8 != 0 {
+			kw = []pyval.Keyword{{Name: "period", Value: pool[int(nargs>>4)%len(pool)]}}
+		}
+		for _, name := range []string{"sin", "cos", "square", "triangle", "ramp", "ripple"} {
+			if _, err := pyval.Call(ctx, sig[name], args, kw); err != nil {
+				if _, ok := err.(*pyval.Exception); !ok {
+					t.Fatalf("%s: non-Python error %T: %v", name, err, err)
+				}
+			}
+		}
+		for _, name := range []string{"gamma", "lgamma", "erf", "erfc", "cbrt", "sin", "cos", "log", "ceil", "floor", "trunc"} {
+			if _, err := pyval.Call(ctx, m[name], args, nil); err != nil {
+				if _, ok := err.(*pyval.Exception); !ok {
+					t.Fatalf("math.%s: non-Python error %T: %v", name, err, err)
+				}
+			}
+		}
+	})
+}

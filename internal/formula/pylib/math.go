@@ -74,7 +74,7 @@ func mathFuncs() map[string]value {
 	one("expm1", math.Expm1, true)
 	one("log1p", math.Log1p, false)
 	one("sqrt", math.Sqrt, false)
-	one("cbrt", glibcCbrt, false)
+	one("cbrt", math.Cbrt, false)
 	one("fabs", math.Abs, false)
 	one("erf", math.Erf, false)
 	one("erfc", math.Erfc, false)
@@ -88,6 +88,10 @@ func mathFuncs() map[string]value {
 	m["trunc"] = math1Any("trunc", func(ctx *context, a value) (value, error) {
 		if ctx.Py2 && !isNumber(a) {
 			return value{}, pyval.Errorf("AttributeError", "'%s' object has no attribute '__trunc__'", pyval.TypeNameCtx(ctx, a))
+		}
+		if !isNumber(a) {
+			// trunc looks up __trunc__ rather than converting to float.
+			return value{}, typeErr("type %s doesn't define __trunc__ method", pyval.TypeName(a))
 		}
 		return floorCeil(a, math.Trunc)
 	})

@@ -26,6 +26,56 @@ var classMethods = map[string]map[string]method{
 	"int":   {"from_bytes": iFromBytes},
 	"str":   {"maketrans": sMaketrans},
 	"float": {"fromhex": fFromhex},
+	"bytes": {"fromhex": bFromhex},
+}
+
+// bFromhex is bytes.fromhex(s): pairs of hex digits, ASCII whitespace
+// allowed between them.
+func bFromhex(ctx *context, _ value, args []value, kw []keyword) (value, error) {
+	if err := noKw("fromhex", kw); err != nil {
+		return value{}, err
+	}
+	if len(args) != 1 {
+		return value{}, typeErr("bytes.fromhex() takes exactly one argument (%d given)", len(args))
+	}
+	if args[0].K != pyval.StrKind {
+		return value{}, typeErr("fromhex() argument must be str, not %s", pyval.TypeName(args[0]))
+	}
+	s := args[0].String()
+	if err := ctx.CheckSize(len(s) / 2); err != nil {
+		return value{}, err
+	}
+	hexVal := func(c byte) int {
+		switch {
+		case c >= '0' && c <= '9':
+			return int(c - '0')
+		case c >= 'a' && c <= 'f':
+			return int(c-'a') + 10
+		case c >= 'A' && c <= 'F':
+			return int(c-'A') + 10
+		}
+		return -1
+	}
+	bad := func(i int) error {
+		return valueErr("non-hexadecimal number found in fromhex() arg at position %d", i)
+	}
+	out := make([]byte, 0, len(s)/2)
+	for i := 0; i < len(s); {
+		if c := s[i]; c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' {
+			i++
+			continue
+		}
+		hi := hexVal(s[i])
+		if hi < 0 {
+			return value{}, bad(i)
+		}
+		if i+1 >= len(s) || hexVal(s[i+1]) < 0 {
+			return value{}, bad(i + 1)
+		}
+		out = append(out, byte(hi<<4|hexVal(s[i+1])))
+		i += 2
+	}
+	return pyval.Bytes(string(out)), nil
 }
 
 // sMaketrans is str.maketrans(x[, y[, z]]).

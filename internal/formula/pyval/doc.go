@@ -35,8 +35,6 @@
 //     sets of numbers and tuples iterate in CPython's order. str hashes are
 //     randomized per process in CPython; here they use FNV-1a, so string
 //     sets have a fixed but different order. Dicts keep insertion order.
-//   - TimSort is CPython's listsort, comparison for comparison, so a sort
-//     of mixed types fails on the same pair CPython reports.
 //   - Python 2 mode (Context.Py2): int/int floors, everything is ordered
 //     (None first, numbers next, then by type name), big ints repr with an
 //     "L" suffix, sets repr as set([...]) and types as <type 'int'>,
