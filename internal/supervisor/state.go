@@ -72,6 +72,13 @@ type Server struct {
 	// Hold names the fault holding the server down (desired stopped until
 	// that fault releases it); empty when no fault holds it.
 	Hold string `json:"hold,omitempty"`
+	// HoldUntil is the hold's deadline: the supervisor releases a hold
+	// whose deadline passed (a dead-man's switch for an injector that
+	// died). Zero: no deadline.
+	HoldUntil time.Time `json:"hold_until,omitzero"`
+	// ProxyAddr is the client-facing address (the supervisor's netem proxy
+	// in front of Addr) when the twin runs with proxies; empty otherwise.
+	ProxyAddr string `json:"proxy_addr,omitempty"`
 	// RestartTimes are the policy's recent restarts (for its window).
 	RestartTimes []time.Time `json:"restart_times,omitempty"`
 	LastExit     string      `json:"last_exit,omitempty"`
@@ -86,6 +93,9 @@ type Supervisor struct {
 	Started time.Time `json:"started,omitzero"`
 	Control string    `json:"control,omitempty"` // HTTP control endpoint, 127.0.0.1:port
 	Token   string    `json:"token,omitempty"`   // bearer token of the control endpoint
+	// Netem is the base URL of the netem control API (http://127.0.0.1:port)
+	// serving the proxies, when the twin runs with proxies.
+	Netem string `json:"netem,omitempty"`
 }
 
 // State is the content of DIR/state.json: what runs where.
@@ -97,6 +107,15 @@ type State struct {
 	Policy     Policy     `json:"policy"`
 	Supervisor Supervisor `json:"supervisor"`
 	Servers    []*Server  `json:"servers"`
+	// Proxies puts one netem proxy (run by the supervisor) in front of
+	// every server: clients resolving through the state, and the servers'
+	// peers, connect through it. See ClientAddr.
+	Proxies bool `json:"proxies,omitempty"`
+	// ProxySeed seeds the proxies' random choices.
+	ProxySeed uint64 `json:"proxy_seed,omitempty"`
+	// ServeArgs are extra arguments for every `chaoslab serve` (the alarm
+	// flags of `up`).
+	ServeArgs []string `json:"serve_args,omitempty"`
 }
 
 // ErrNoState means the state directory has no state file: nothing is up.
@@ -193,7 +212,16 @@ func (s *State) Resolve(_ context.Context, device string) (string, error) {
 	if sv.Addr == "" || sv.Phase != PhaseRunning {
 		return "", api.NewError(api.ReasonUnavailable, fmt.Sprintf("server %s of device %s is %s", sv.Name, device, sv.Phase), "supervisor")
 	}
-	return sv.Addr, nil
+	return sv.ClientAddr(), nil
+}
+
+// ClientAddr is the address clients connect to: the proxy's when the twin
+// runs with proxies, else the server's own.
+func (sv *Server) ClientAddr() string {
+	if sv.ProxyAddr != "" {
+		return sv.ProxyAddr
+	}
+	return sv.Addr
 }
 
 var _ client.Resolver = (*State)(nil)
