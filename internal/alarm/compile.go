@@ -156,6 +156,7 @@ func (d *Device) newGlobals() map[string]pyval.Value {
 		return str2time(ctx, args[0])
 	}})
 	g["T"], g["str2time"] = t, t
+	d.addPanicNames(g)
 	return g
 }
 

@@ -38,6 +38,10 @@ type Config struct {
 	FlagFile         string // "" (PyAlarm's /tmp/alarm_ds.nagios default is not applied: no unasked files)
 	MaxMessages      int    // MaxMessagesPerAlarm, 0 unlimited
 	WikiLink         string
+	// AllowedActions: first words of the system commands the device's
+	// ACTION receivers may run (device property, else class property;
+	// items separated by newlines, commas or blanks).
+	AllowedActions []string
 }
 
 type ignoreMode uint8
@@ -129,6 +133,9 @@ func readConfig(dev *catalog.Device, class *catalog.Class) (Config, []error) {
 		FlagFile:         p.str("FlagFile", ""),
 		WikiLink:         p.str("AlarmWikiLink", ""),
 	}
+	if v, ok := p.get("AllowedActions"); ok {
+		c.AllowedActions = SplitAllowedActions(v)
+	}
 	if c.PollingPeriod <= 0 {
 		probs = append(probs, &ParseError{Pos: p.pos("PollingPeriod"), Msg: "PollingPeriod must be > 0; using 15"})
 		c.PollingPeriod = 15 * time.Second
@@ -209,4 +216,20 @@ func ParseTimeout(s string) (time.Duration, bool) {
 		return 0, false
 	}
 	return secs(f * unit), true
+}
+
+// SplitAllowedActions splits AllowedActions property lines into command
+// names (separated by newlines, commas or blanks), dropping duplicates.
+func SplitAllowedActions(lines []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, v := range lines {
+		for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
+			if !seen[f] {
+				seen[f] = true
+				out = append(out, f)
+			}
+		}
+	}
+	return out
 }

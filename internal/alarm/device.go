@@ -58,14 +58,26 @@ type Device struct {
 	pos               int
 	due               time.Time
 	lastEval          time.Time
+	// lastTick is the scheduled time of the loop's last step (an
+	// evaluation or an empty cycle): the reference of the "evaluation
+	// is late" FAULT. Scheduled, not the time Advance ran at, so that a
+	// read arriving just before a lagging Advance is not a false FAULT.
+	lastTick time.Time
 
 	evalNow float64
-	inEval  int // evaluation depth (evaluate re-entered through a self read)
-	reads   []sim.Reading
-	last    map[string]sim.Reading // last value pushed per attribute (change events)
-	past    []string               // PastAlarms
-	lastMsg string                 // LastAlarm
-	pushed  bool                   // first events sent
+	evalAt  time.Time
+	// readCaches back .delta/.hist of READ/ATTR/XATTR calls, per
+	// dev/attr (one TangoEval cache per device, as PyAlarm has).
+	readCaches map[string]*ring
+	// deferred are SELF commands called by formulas, run after the
+	// evaluation that called them (see namespace.go).
+	deferred []selfCall
+	inEval   int // evaluation depth (evaluate re-entered through a self read)
+	reads    []sim.Reading
+	last     map[string]sim.Reading // last value pushed per attribute (change events)
+	past     []string               // PastAlarms
+	lastMsg  string                 // LastAlarm
+	pushed   bool                   // first events sent
 }
 
 // alarmAttr is one DevBoolean attribute: true when any alarm whose tag
@@ -226,8 +238,12 @@ func (d *Device) isEnabled(now time.Time) bool {
 		// formula reading this device's State)
 		return d.enabledVal
 	}
+	pending := len(d.deferred) // queued by an alarm being processed: process runs them
 	o, _, _ := d.evaluate(d.enabledC, nil, now)
 	d.enabledVal, d.enabledAt = o == outTrue, now
+	if pending == 0 {
+		d.runDeferred(now)
+	}
 	return d.enabledVal
 }
 
@@ -235,6 +251,10 @@ func (d *Device) isEnabled(now time.Time) bool {
 func (d *Device) State(now time.Time) (sim.State, string) {
 	if !d.isEnabled(now) {
 		return sim.Disable, "Alarm device is disabled: no notifications are sent\n" + d.activeText()
+	}
+	if late, since := d.late(now); late {
+		return sim.Fault, fmt.Sprintf("Alarm evaluation is late: the last evaluation was scheduled %s ago, more than 2 × PollingPeriod (%s)",
+			since.Round(time.Millisecond), 2*d.cfg.PollingPeriod)
 	}
 	failed := 0
 	for _, a := range d.alarms {
@@ -251,6 +271,33 @@ func (d *Device) State(now time.Time) (sim.State, string) {
 		}
 	}
 	return sim.On, "No active alarms"
+}
+
+// late reports whether enabled (not shelved) alarms exist and the
+// evaluation loop's last step is older than 2 × PollingPeriod at now
+// (pya:L181-243: PyAlarm's worker is stuck). In the twin this happens when
+// the World is not advanced (a stalled server loop); the reference is the
+// scheduled time of the last step, or the first cycle's time before any
+// step, so only a loop that missed its schedule by two periods is FAULT.
+// Before the first Advance nothing is known: never late.
+func (d *Device) late(now time.Time) (bool, time.Duration) {
+	if !d.started {
+		return false, 0
+	}
+	ref := d.lastTick
+	if ref.IsZero() {
+		ref = d.firstCycle
+	}
+	since := now.Sub(ref)
+	if since <= 2*d.cfg.PollingPeriod {
+		return false, 0
+	}
+	for _, a := range d.alarms {
+		if !a.Shelved(now) {
+			return true, since
+		}
+	}
+	return false, 0
 }
 
 // anyActive reports whether any alarm of the device is active.
@@ -299,9 +346,11 @@ func (d *Device) Advance(now time.Time, emit func(sim.Event)) time.Time {
 		if d.pos < 0 || d.pos >= len(d.cycle) {
 			d.newCycle(at)
 			if len(d.cycle) == 0 {
+				d.lastTick = at
 				d.due = at.Add(d.cfg.PollingPeriod)
 				if now.Sub(at) > 2*d.cfg.PollingPeriod {
 					d.due = now.Add(d.cfg.PollingPeriod)
+					d.lastTick = now // realigned: this step ran now
 				}
 				d.pos = -1
 				continue
@@ -317,6 +366,7 @@ func (d *Device) Advance(now time.Time, emit func(sim.Event)) time.Time {
 			continue
 		}
 		d.process(d.cycle[d.pos], at, emit)
+		d.lastTick = at
 		d.pos++
 		d.due = at.Add(d.step())
 		if d.pos >= len(d.cycle) {
@@ -366,7 +416,8 @@ func (d *Device) process(a *Alarm, now time.Time, emit func(sim.Event)) {
 		}
 	}
 	d.send(a, now, msgs, "")
-	if before.Active != a.Active || before.Failed != a.Failed || before.Recovered != a.Recovered || !d.pushed {
+	ran := d.runDeferred(now)
+	if ran || before.Active != a.Active || before.Failed != a.Failed || before.Recovered != a.Recovered || !d.pushed {
 		// attribute values and summaries only change with the lifecycle
 		d.push(now, emit)
 		d.pushed = true
@@ -393,6 +444,7 @@ func (d *Device) send(a *Alarm, now time.Time, msgs []MsgType, comment string) {
 			Comment: comment, State: a.State(now, false), Active: a.Active, Recovered: a.Recovered,
 			Suppressed: !d.isEnabled(now), AlertOnRecovery: d.cfg.AlertOnRecovery, LogFile: d.cfg.LogFile,
 			Values: d.valueText(a), FlagFile: d.cfg.FlagFile, DeviceActive: d.anyActive(),
+			AllowedActions: d.cfg.AllowedActions,
 		}
 		if m == MsgRecovered || m == MsgAutoReset || m == MsgReset || m == MsgDisabled {
 			n.Recovered = now
@@ -427,10 +479,8 @@ func (d *Device) push(now time.Time, emit func(sim.Event)) {
 	}
 	d.pushOne(now, "ActiveAlarms", emit)
 	d.pushOne(now, "AlarmSummary", emit)
-	// The World only re-checks a plugged device's State when a client
-	// asks, so the ON → ALARM change would wait for the next read: push
-	// it here (the World may repeat it, same value, at that read).
-	d.pushOne(now, "State", emit)
+	// State is not pushed here: the World checks a plugged device's State
+	// after each Advance and sends its change event once (sim/poll.go).
 }
 
 func (d *Device) pushOne(now time.Time, attr string, emit func(sim.Event)) {

@@ -82,6 +82,7 @@ func (d *Device) evaluate(c *compiled, caches []ring, now time.Time) (outcome, p
 	d.inEval++
 	defer func() { d.inEval-- }()
 	d.evalNow = float64(now.UnixNano()) / 1e9
+	d.evalAt = now
 	raise := (c.state && d.cfg.RethrowState) || d.cfg.RethrowAttribute || d.cfg.Ignore == ignoreFalse
 	repl := pyval.None
 	if !raise && d.cfg.Ignore == ignoreNaN {
@@ -132,28 +133,11 @@ func (d *Device) evaluate(c *compiled, caches []ring, now time.Time) (outcome, p
 			env.Vars[slot] = repl
 			continue
 		}
-		var v pyval.Value
-		switch r.What {
-		case "", "value", "all":
-			v = plain(rd.Value)
-		case "time":
-			v = pyval.Float(float64(rd.Time.UnixNano()) / 1e9)
-		case "quality":
-			v = pyval.Int(int64(rd.Quality))
-		case "delta":
-			v = caches[c.keyOf[i]].delta(d.ctx)
-		case "hist":
-			v = caches[c.keyOf[i]].hist()
-		case "ALARM":
-			v = pyval.Bool(rd.Quality == sim.Alarm)
-		case "WARNING":
-			v = pyval.Bool(rd.Quality == sim.Warning)
-		case "VALID", "OK":
-			v = pyval.Bool(rd.Quality == sim.Valid)
-		case "INVALID":
-			v = pyval.Bool(rd.Quality == sim.Invalid)
+		var cache *ring
+		if caches != nil {
+			cache = &caches[c.keyOf[i]]
 		}
-		env.Vars[slot] = v
+		env.Vars[slot] = d.whatValue(rd, r.What, cache)
 	}
 	t := pyval.Float(d.evalNow)
 	if c.tSlot >= 0 {
@@ -170,4 +154,34 @@ func (d *Device) evaluate(c *compiled, caches []ring, now time.Time) (outcome, p
 		return outTrue, v, nil
 	}
 	return outFalse, v, nil
+}
+
+// whatValue is the value of a successful reading under a reference suffix
+// (teval:L377-452); cache backs .delta and .hist (nil: none kept).
+func (d *Device) whatValue(rd *sim.Reading, what string, cache *ring) pyval.Value {
+	switch what {
+	case "time":
+		return pyval.Float(float64(rd.Time.UnixNano()) / 1e9)
+	case "quality":
+		return pyval.Int(int64(rd.Quality))
+	case "delta":
+		if cache == nil {
+			return pyval.Int(0)
+		}
+		return cache.delta(d.ctx)
+	case "hist":
+		if cache == nil {
+			return pyval.NewList(nil)
+		}
+		return cache.hist()
+	case "ALARM":
+		return pyval.Bool(rd.Quality == sim.Alarm)
+	case "WARNING":
+		return pyval.Bool(rd.Quality == sim.Warning)
+	case "VALID", "OK":
+		return pyval.Bool(rd.Quality == sim.Valid)
+	case "INVALID":
+		return pyval.Bool(rd.Quality == sim.Invalid)
+	}
+	return plain(rd.Value)
 }

@@ -31,4 +31,8 @@ type Notification struct {
 	// active after this message), else "0" (a Nagios-style flag).
 	FlagFile     string
 	DeviceActive bool
+	// AllowedActions are the first words of the system commands this
+	// device may run (ACTION(...:system,...)): its AllowedActions
+	// property, else its class's (PyAlarm checks them per device).
+	AllowedActions []string
 }

@@ -252,6 +252,7 @@ func (d *Device) Command(now time.Time, cmd string, arg pyval.Value) (pyval.Valu
 		}
 		c := d.compile(f, "")
 		_, v, err := d.evaluate(c, make([]ring, len(c.keys)), now)
+		d.runDeferred(now)
 		s := ""
 		if err != nil {
 			s = err.Error()

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,6 +22,7 @@ import (
 
 	pb "chaoslab/internal/api/chaoslabv1"
 	"chaoslab/internal/client"
+	"chaoslab/internal/load"
 	"chaoslab/internal/server"
 )
 
@@ -38,6 +41,7 @@ func newBenchCmd(s Streams) *cobra.Command {
 	var dur time.Duration
 	var only string
 	var procs int
+	var echo bool
 	c := &cobra.Command{
 		Use:   "bench",
 		Short: "Measure the device server: reads/s, server CPU per read, events/s, lag, startup time and memory",
@@ -49,6 +53,9 @@ periodic events of one attribute polled every 10 ms, model-driven events
 resident memory of 100x10 and 10,000-device servers.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if echo {
+				return echoServer(s.Out)
+			}
 			exe, err := os.Executable()
 			if err != nil {
 				return exit(ExitError, err)
@@ -66,6 +73,7 @@ resident memory of 100x10 and 10,000-device servers.`,
 				{"read", b.reads},
 				{"events", b.events},
 				{"startup", b.startup},
+				{"load", b.load},
 			}
 			var all []benchResult
 			for _, st := range steps {
@@ -92,8 +100,126 @@ resident memory of 100x10 and 10,000-device servers.`,
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	c.Flags().DurationVar(&dur, "duration", time.Second, "how long each throughput measurement runs")
 	c.Flags().IntVar(&procs, "procs", 0, "GOMAXPROCS of the server processes (serve --procs)")
-	c.Flags().StringVar(&only, "only", "", "run only these steps (read, events, startup; comma-separated)")
+	c.Flags().StringVar(&only, "only", "", "run only these steps (read, events, startup, load; comma-separated)")
+	c.Flags().BoolVar(&echo, "echo-server", false, "internal: run the TCP echo server of the round-trip floor")
+	_ = c.Flags().MarkHidden("echo-server")
 	return c
+}
+
+// echoServer is the other end of the round-trip floor: it prints its
+// address, echoes one connection and exits.
+func echoServer(out io.Writer) error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	fmt.Fprintln(out, ln.Addr())
+	c, err := ln.Accept()
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	buf := make([]byte, 512)
+	for {
+		n, err := c.Read(buf)
+		if err != nil {
+			return nil
+		}
+		if _, err := c.Write(buf[:n]); err != nil {
+			return nil
+		}
+	}
+}
+
+// floor measures a bare TCP ping-pong (40 bytes) with an echo process:
+// the round trips per second and the echo process's CPU per round trip
+// bound what any synchronous call can reach on this machine.
+func (b *bencher) floor() ([]benchResult, error) {
+	cmd := exec.Command(b.exe, "bench", "--echo-server")
+	if b.procs > 0 {
+		cmd.Env = append(os.Environ(), "GOMAXPROCS="+strconv.Itoa(b.procs))
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	var addr string
+	if _, err := fmt.Fscanln(out, &addr); err != nil {
+		return nil, fmt.Errorf("echo server: %w", err)
+	}
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	p := &benchProc{cmd: cmd, ready: server.Ready{Pid: cmd.Process.Pid}}
+	buf := make([]byte, 40)
+	before := p.cpu()
+	n, el, err := hammer(1, b.dur, func() error {
+		if _, err := c.Write(buf); err != nil {
+			return err
+		}
+		_, err := io.ReadFull(c, buf)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	cpu := p.cpu() - before
+	return []benchResult{
+		{"floor: bare TCP ping-pong, 1 caller", round(float64(n) / el.Seconds()), "round trips/s", ""},
+		{"floor: bare TCP ping-pong: echo process CPU", round2(float64(cpu.Nanoseconds()) / 1e3 / float64(n)), "µs/round trip", ""},
+	}, nil
+}
+
+// load drives a served twin flat out with the load generator (open
+// model, 256 in flight, 2 connections) and reports the rate reached, the
+// CPU per request on each side and which side was the bottleneck.
+func (b *bencher) load(ctx context.Context) ([]benchResult, error) {
+	cat, err := b.catalog(1, 10, "VAR('A%d', WRITE=True, default=%d)")
+	if err != nil {
+		return nil, err
+	}
+	p, _, err := b.serve(cat)
+	if err != nil {
+		return nil, err
+	}
+	defer p.stop()
+	be, err := load.DialBackend(ctx, []string{p.ready.Addr}, 2)
+	if err != nil {
+		return nil, err
+	}
+	defer be.Close()
+	spec := load.Spec{Targets: []string{"bench/dev/0/*"}, Rate: 5_000_000, Duration: load.Duration(b.dur), MaxInFlight: 256, MaxLate: load.Duration(-1)}
+	tg, err := load.ResolveTargets(ctx, be, spec.Targets, nil)
+	if err != nil {
+		return nil, err
+	}
+	scpu, gcpu := p.cpu(), load.ProcessCPU()
+	res, err := load.Run(ctx, spec, tg, load.Options{Backend: be})
+	if err != nil {
+		return nil, err
+	}
+	scpu, gcpu = p.cpu()-scpu, load.ProcessCPU()-gcpu
+	ok := max(res.Total.OK, 1)
+	// The bottleneck is the side that used more CPU over the same wall
+	// time (on a machine with fewer cores than busy threads, the one that
+	// starves the other).
+	side, code := "client (generator)", 1.0
+	if scpu > gcpu {
+		side, code = "server", 2.0
+	}
+	return []benchResult{
+		{"load generator, open model flat out: rate reached", round(res.AchievedRate), "req/s", "report"},
+		{"  generator CPU (client library included)", round2(float64(gcpu.Nanoseconds()) / 1e3 / float64(ok)), "µs/request", "<= 3"},
+		{"  server CPU", round2(float64(scpu.Nanoseconds()) / 1e3 / float64(ok)), "µs/request", ""},
+		{"  bottleneck: 1 client, 2 server (" + side + ")", code, "side", "report"},
+	}, nil
 }
 
 type bencher struct {
@@ -283,7 +409,11 @@ func (b *bencher) reads(ctx context.Context) ([]benchResult, error) {
 			benchResult{m.name, round(float64(n) / el.Seconds()), "calls/s", m.rate},
 			benchResult{m.name + ": server CPU", round2(float64(cpu.Nanoseconds()) / 1e3 / float64(n)), "µs/call", m.cpu})
 	}
-	return out, nil
+	fl, err := b.floor()
+	if err != nil {
+		return nil, err
+	}
+	return append(out, fl...), nil
 }
 
 func (b *bencher) events(ctx context.Context) ([]benchResult, error) {
@@ -359,7 +489,7 @@ func (b *bencher) events(ctx context.Context) ([]benchResult, error) {
 		return round2(float64(lags[int(q*float64(len(lags)-1))].Microseconds()) / 1000)
 	}
 	out = append(out,
-		benchResult{fmt.Sprintf("model-driven events, %d attrs polled every 1 ms", attrs), round(float64(n) / b.dur.Seconds()), "events/s", ""},
+		benchResult{fmt.Sprintf("model-driven events, %d attrs polled every 1 ms", attrs), round(float64(n) / b.dur.Seconds()), "events/s", ">= 1000000 (fan-out alone: go test -bench 'Events$' ./internal/server)"},
 		benchResult{"  dropped", float64(dropped), "events", "0"},
 		benchResult{"  server CPU", round2(float64(cpu.Nanoseconds()) / 1e3 / float64(max(n, 1))), "µs/event", ""},
 		benchResult{"  lag p50", pct(0.5), "ms", ""},

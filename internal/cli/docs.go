@@ -97,10 +97,12 @@ func writeCLIReference(w io.Writer, root *cobra.Command) error {
 		depth := strings.Count(c.CommandPath(), " ") - 1
 		fmt.Fprintf(&b, "%s- [`%s`](#%s) — %s\n", strings.Repeat("  ", depth), c.CommandPath(), anchor(c), oneLine(c.Short))
 	}
+	b.WriteString("\n")
 	for _, c := range cmds[1:] {
 		writeCommand(&b, c)
 	}
-	_, err := io.WriteString(w, b.String())
+	// Every block ends with a blank line; the reference ends with one newline.
+	_, err := io.WriteString(w, strings.TrimRight(b.String(), "\n")+"\n")
 	return err
 }
 
@@ -123,7 +125,7 @@ func anchor(c *cobra.Command) string {
 }
 
 func writeCommand(b *strings.Builder, c *cobra.Command) {
-	fmt.Fprintf(b, "\n### %s\n\n", c.CommandPath())
+	fmt.Fprintf(b, "### %s\n\n", c.CommandPath())
 	if c.Short != "" {
 		fmt.Fprintf(b, "%s\n\n", strings.TrimSpace(c.Short))
 	}
@@ -152,17 +154,13 @@ func writeCommand(b *strings.Builder, c *cobra.Command) {
 	}
 }
 
-// usageLine is cobra's usage line without the "[flags]" it appends when the
-// Use string already spells the flags out.
+// usageLine is cobra's usage line; a command that only groups others gets
+// "COMMAND" instead.
 func usageLine(c *cobra.Command) string {
-	line := c.UseLine()
-	if c.Runnable() && !c.HasAvailableFlags() {
-		return line
-	}
 	if !c.Runnable() {
 		return c.CommandPath() + " COMMAND"
 	}
-	return line
+	return c.UseLine()
 }
 
 // writeFlags writes a table of the visible flags of fs (help excluded).
@@ -178,11 +176,11 @@ func writeFlags(b *strings.Builder, title string, fs *pflag.FlagSet) {
 			flag = "`-" + f.Shorthand + "`, " + flag
 		}
 		typ := f.Value.Type()
-		if name != "" && name != typ {
+		if strings.Contains(f.Usage, "`") { // a value name given in the usage text
 			typ += " (" + name + ")"
 		}
 		def := "—"
-		if f.DefValue != "" && f.DefValue != "[]" && !(typ == "bool" && f.DefValue == "false") {
+		if f.DefValue != "" && f.DefValue != "[]" && !(f.Value.Type() == "bool" && f.DefValue == "false") {
 			def = "`" + f.DefValue + "`"
 		}
 		if f.Deprecated != "" {

@@ -38,8 +38,10 @@ func newFaultInjectCmd(s Streams) *cobra.Command {
 		Long: `Inject a fault into the twin of --state. The fault is recorded in
 STATE/faults/ before it is applied. Without --detach, chaoslab waits for
 --for (or Ctrl-C), undoes the fault and removes the record. With --detach
-it returns at once: in-server faults lift themselves at the deadline,
-other faults stay until 'chaoslab fault clear'.
+it returns at once: in-server faults, net.* toxics and proc.stop holds
+lift themselves at the deadline (now + --for); a paused process stays
+paused until 'chaoslab fault clear'. net.* faults need a twin brought up
+with 'chaoslab up --proxy'.
 
 Selector (--target): host=H,server=S,device=D,attr=A,class=C,family=F,
 count=N or percent=P; patterns allow * and ?; a bare word is a server.

@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net"
 	"os"
 	"os/signal"
 	"runtime"
 	"runtime/pprof"
-	"strings"
 	"syscall"
 	"time"
 
@@ -113,8 +111,8 @@ type alarmServe struct {
 	startAt time.Time
 }
 
-// runServe is server.Run plus the PyAlarm notification dispatcher, which
-// server.RunConfig cannot carry: it serves until ctx ends.
+// runServe is server.RunHooks with the PyAlarm notification dispatcher:
+// it serves until ctx ends.
 func runServe(ctx context.Context, cfg server.RunConfig, al alarmServe, log *slog.Logger) error {
 	tw, err := startServe(cfg, al, log)
 	if err != nil {
@@ -124,7 +122,7 @@ func runServe(ctx context.Context, cfg server.RunConfig, al alarmServe, log *slo
 	case <-ctx.Done():
 		log.Info("stopping", "reason", context.Cause(ctx))
 		return tw.Close()
-	case err := <-tw.errc:
+	case err := <-tw.Done():
 		tw.Close()
 		return err
 	}
@@ -132,112 +130,58 @@ func runServe(ctx context.Context, cfg server.RunConfig, al alarmServe, log *slo
 
 // serving is one running server with its notification dispatcher.
 type serving struct {
-	Addr     string
-	srv      *server.Server
-	disp     *notify.Dispatcher
-	pool     *client.Pool // ACTION executor: this server, then the peers
-	peerPool *client.Pool // the model's cross-server reads
-	errc     chan error
-	done     chan struct{} // closed when the dispatcher's Run returns
-	stop     context.CancelFunc
-	log      *slog.Logger
+	*server.Running
+	disp *notify.Dispatcher
 }
 
-// startServe opens the model of cfg, starts serving it on cfg.Listen and
-// starts the notification dispatcher; Close stops both.
+// startServe starts the server of cfg (server.Start) with the PyAlarm
+// notification dispatcher hooked in; Close stops both, the dispatcher
+// delivering what is queued (at most 5 s) after the server has stopped.
 func startServe(cfg server.RunConfig, al alarmServe, log *slog.Logger) (*serving, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	if cfg.Catalog == "" {
-		return nil, fmt.Errorf("no catalog given")
-	}
-	if len(cfg.Servers) > 0 && cfg.Host != "" {
-		return nil, fmt.Errorf("a server process hosts either servers or a host, not both")
-	}
-	if cfg.Listen == "" {
-		cfg.Listen = "127.0.0.1:0"
-	}
-	start := time.Now()
-	modelStart := start
-	if !al.startAt.IsZero() {
-		modelStart = al.startAt
-	}
-	cat, err := catalog.Load(cfg.Catalog)
-	if err != nil {
-		return nil, err
-	}
-	ncfg := notify.CatalogConfig(cat, "PyAlarm")
-	ncfg.LogFile = al.log
-	ncfg.AllowSystem = al.allowSystem
-	// Listen first: ACTION commands on this server's own devices go
-	// through its address, like any client's.
-	ln, err := net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		return nil, err
-	}
-	addr := ln.Addr().String()
-	ncfg.ExternalURL = "http://" + addr
-	for _, u := range al.webhooks {
-		if err := notify.CheckLoopback(u); err != nil {
-			ln.Close()
-			return nil, err
+	tw := &serving{}
+	open := func(addr string, cat *catalog.Catalog, o *server.OpenOptions) (func(), error) {
+		ncfg := notify.CatalogConfig(cat, "PyAlarm")
+		ncfg.LogFile = al.log
+		ncfg.AllowSystem = al.allowSystem
+		ncfg.ExternalURL = "http://" + addr
+		for _, u := range al.webhooks {
+			if err := notify.CheckLoopback(u); err != nil {
+				return nil, err
+			}
+			ncfg.Webhooks = append(ncfg.Webhooks, &notify.Webhook{Name: "chaoslab", URL: u, ExternalURL: ncfg.ExternalURL})
 		}
-		ncfg.Webhooks = append(ncfg.Webhooks, &notify.Webhook{Name: "chaoslab", URL: u, ExternalURL: ncfg.ExternalURL})
+		// ACTION commands go through this server's own address first,
+		// like any client's, then the peers.
+		pool := client.NewPool(client.NewPeers(append([]string{addr}, cfg.Peers...)))
+		disp := notify.NewDispatcher(notify.NewRouter(ncfg), notify.ClientExecutor{Pool: pool}, al.queue)
+		o.AlarmNotify = notify.Wire(disp)
+		tw.disp = disp
+		dctx, stop := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { disp.Run(dctx); close(done) }()
+		return func() {
+			disp.Close()
+			select {
+			case <-done:
+			case <-time.After(5 * time.Second):
+				stop()
+				<-done
+			}
+			stop()
+			delivered, failed, dropped := disp.Counts()
+			if failed > 0 || dropped > 0 {
+				log.Warn("alarm notifications", "delivered", delivered, "failed", failed, "dropped", dropped, "last_error", disp.LastError())
+			}
+			pool.Close()
+		}, nil
 	}
-	pool := client.NewPool(client.NewPeers(append([]string{addr}, cfg.Peers...)))
-	disp := notify.NewDispatcher(notify.NewRouter(ncfg), notify.ClientExecutor{Pool: pool}, al.queue)
-	model, peerPool, err := server.OpenModel(cat, server.OpenOptions{Servers: cfg.Servers, Host: cfg.Host, Seed: cfg.Seed,
-		Start: modelStart, Py3: cfg.Py3, Peers: cfg.Peers, AlarmNotify: notify.Wire(disp)})
+	r, err := server.Start(cfg, server.Hooks{ModelStart: al.startAt, Open: open}, log)
 	if err != nil {
-		ln.Close()
-		pool.Close()
 		return nil, err
 	}
-	for _, p := range model.World().Problems() {
-		log.Warn("catalog problem", "problem", p.Error())
-	}
-	name := strings.Join(cfg.Servers, ",")
-	srv := server.New(server.Options{Model: model, Server: name, Host: cfg.Host, Logger: log, Queue: cfg.Queue})
-	dctx, stop := context.WithCancel(context.Background())
-	tw := &serving{Addr: addr, srv: srv, disp: disp, pool: pool, peerPool: peerPool, errc: make(chan error, 1),
-		done: make(chan struct{}), stop: stop, log: log}
-	go func() { disp.Run(dctx); close(tw.done) }()
-	go func() { tw.errc <- srv.Serve(ln) }()
-	if err := srv.CheckDevices(); err != nil {
-		tw.Close()
-		return nil, err
-	}
-	devs, attrs, _ := model.Stats()
-	if cfg.ReadyFile != "" {
-		if err := server.WriteReady(cfg.ReadyFile, server.Ready{Addr: addr, Pid: os.Getpid(), Server: name, Host: cfg.Host, Devices: devs}); err != nil {
-			tw.Close()
-			return nil, err
-		}
-	}
-	log.Info("serving", "addr", addr, "devices", devs, "attributes", attrs, "startup", time.Since(start).Round(time.Microsecond))
+	tw.Running = r
 	return tw, nil
-}
-
-// Close stops the server, then lets the dispatcher deliver what is queued
-// (at most 5 s), then closes the clients.
-func (tw *serving) Close() error {
-	err := tw.srv.Close()
-	tw.disp.Close()
-	select {
-	case <-tw.done:
-	case <-time.After(5 * time.Second):
-		tw.stop()
-		<-tw.done
-	}
-	tw.stop()
-	delivered, failed, dropped := tw.disp.Counts()
-	if failed > 0 || dropped > 0 {
-		tw.log.Warn("alarm notifications", "delivered", delivered, "failed", failed, "dropped", dropped, "last_error", tw.disp.LastError())
-	}
-	tw.pool.Close()
-	if tw.peerPool != nil {
-		tw.peerPool.Close()
-	}
-	return err
 }

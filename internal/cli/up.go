@@ -9,12 +9,15 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"chaoslab/internal/alarm/notify"
 	"chaoslab/internal/supervisor"
 )
 
@@ -42,6 +45,7 @@ func newUpCmd(s Streams) *cobra.Command {
 	var o supervisor.UpOptions
 	var restart string
 	var asJSON bool
+	var al alarmServe
 	c := &cobra.Command{
 		Use:   "up CATALOG",
 		Short: "Start the whole twin of a catalog: one server process per catalog server, supervised",
@@ -51,7 +55,13 @@ catalog server (all hosts, or --host), restarts them per the restart policy
 (pids, addresses, logs). up returns once every server answers, printing a
 table; servers that did not come up are listed and up exits 1 (the twin
 keeps running: see "chaoslab status"). Run it again to add servers of other
-hosts or start stopped ones; "chaoslab down" stops everything.`,
+hosts or start stopped ones; "chaoslab down" stops everything.
+
+With --proxy the supervisor also runs one netem TCP fault proxy per server
+and its control API (recorded in STATE/state.json): clients resolving
+devices through the state directory (read, load, run) and the servers'
+cross-server formula reads (--peer) connect through the proxies, so net.*
+faults reach them. The --alarm-* flags are passed to every serve.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Catalog = args[0]
@@ -64,6 +74,25 @@ hosts or start stopped ones; "chaoslab down" stops everything.`,
 				return exit(ExitError, fmt.Errorf("find the chaoslab executable: %w", err))
 			}
 			o.Binary = bin
+			for _, u := range al.webhooks {
+				if err := notify.CheckLoopback(u); err != nil {
+					return exit(ExitUsage, fmt.Errorf("--alarm-webhook: %w", err))
+				}
+				o.ServeArgs = append(o.ServeArgs, "--alarm-webhook", u)
+			}
+			if al.log != "" {
+				p, err := filepath.Abs(al.log) // servers do not share our working directory
+				if err != nil {
+					return exit(ExitUsage, fmt.Errorf("--alarm-log: %w", err))
+				}
+				o.ServeArgs = append(o.ServeArgs, "--alarm-log", p)
+			}
+			if al.allowSystem {
+				o.ServeArgs = append(o.ServeArgs, "--alarm-allow-system")
+			}
+			if al.queue > 0 {
+				o.ServeArgs = append(o.ServeArgs, "--alarm-queue", strconv.Itoa(al.queue))
+			}
 			if isTerminal(s.Err) {
 				o.Progress = func(ready, total int) { fmt.Fprintf(s.Err, "\rup: %d/%d servers ready", ready, total) }
 			}
@@ -114,6 +143,12 @@ hosts or start stopped ones; "chaoslab down" stops everything.`,
 	f.IntVar(&o.Policy.MaxRestarts, "max-restarts", supervisor.DefaultPolicy.MaxRestarts, "restarts within --restart-window before a server is marked failed")
 	f.DurationVar(&o.Policy.Window, "restart-window", supervisor.DefaultPolicy.Window, "window of --max-restarts")
 	f.BoolVar(&asJSON, "json", false, "print the result as JSON")
+	f.BoolVar(&o.Proxies, "proxy", false, "put a netem fault proxy run by the supervisor in front of every server (for net.* faults)")
+	f.Uint64Var(&o.ProxySeed, "proxy-seed", 0, "seed of the proxies' random choices (toxicity, jitter, loss, ...)")
+	f.StringVar(&al.log, "alarm-log", "", "passed to every serve: append every PyAlarm notification to this file")
+	f.StringSliceVar(&al.webhooks, "alarm-webhook", nil, "passed to every serve: post PyAlarm notifications to this loopback URL (repeatable)")
+	f.BoolVar(&al.allowSystem, "alarm-allow-system", false, "passed to every serve: run ACTION(...:system,...) receivers in AllowedActions")
+	f.IntVar(&al.queue, "alarm-queue", 0, "passed to every serve: notification queue length (0: serve's default)")
 	return c
 }
 

@@ -3,12 +3,16 @@ package client
 import (
 	"bufio"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
+	"runtime"
 	"sync"
 	"time"
+	"unicode/utf8"
 
+	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 
 	"chaoslab/internal/api"
@@ -81,7 +85,7 @@ type conn struct {
 	done chan struct{}
 
 	mu       sync.Mutex
-	pending  map[uint32]chan reply
+	pending  map[uint32]*pending
 	next     uint32
 	wbuf     []byte
 	flushing bool
@@ -91,11 +95,17 @@ type conn struct {
 	onStream func(kind api.Kind, payload []byte) bool
 }
 
-type reply struct {
-	kind    api.Kind
-	payload []byte
-	err     error
+// pending is one call waiting for its reply. The reader goroutine decodes
+// the reply into it (no copy of the payload) and signals done; pending
+// values are pooled, so a call allocates no channel.
+type pending struct {
+	resp     proto.Message // decode target of a KindOK reply (nil: reads)
+	readings []*pb.Reading // a read's result
+	err      error
+	done     chan struct{} // capacity 1
 }
+
+var pendingPool = sync.Pool{New: func() any { return &pending{done: make(chan struct{}, 1)} }}
 
 // dialConn connects; onStream (nil for call connections) receives the
 // subscription frames and is fixed before the reader starts.
@@ -112,7 +122,7 @@ func dialConn(ctx context.Context, addr string, onStream func(api.Kind, []byte) 
 		nc.Close()
 		return nil, unavailable(addr, err)
 	}
-	cn := &conn{addr: addr, nc: nc, done: make(chan struct{}), pending: map[uint32]chan reply{}, onStream: onStream}
+	cn := &conn{addr: addr, nc: nc, done: make(chan struct{}), pending: map[uint32]*pending{}, onStream: onStream}
 	go cn.readLoop()
 	return cn, nil
 }
@@ -133,13 +143,14 @@ func (cn *conn) close(err error) {
 		cn.err = err
 	}
 	pend := cn.pending
-	cn.pending = map[uint32]chan reply{}
+	cn.pending = map[uint32]*pending{}
 	cn.mu.Unlock()
 	cn.nc.Close()
-	for _, ch := range pend {
+	for _, p := range pend {
+		p.err = unavailable(cn.addr, err)
 		select {
-		case ch <- reply{err: unavailable(cn.addr, err)}:
-		default:
+		case p.done <- struct{}{}:
+		default: // cannot happen: whoever removes p from pending signals it once
 		}
 	}
 }
@@ -164,20 +175,34 @@ func (cn *conn) readLoop() {
 			continue
 		}
 		cn.mu.Lock()
-		ch, ok := cn.pending[id]
+		p, ok := cn.pending[id]
 		delete(cn.pending, id)
 		cn.mu.Unlock()
 		if ok {
-			ch <- reply{kind: kind, payload: append([]byte(nil), payload...)}
+			// Only this goroutine owns p until done is signalled.
+			p.decode(kind, payload)
+			p.done <- struct{}{}
 		}
 	}
 }
 
-var replyPool = sync.Pool{New: func() any { return make(chan reply, 1) }}
+// decode decodes a reply into p.
+func (p *pending) decode(kind api.Kind, payload []byte) {
+	if p.resp == nil && kind == api.KindOK {
+		p.readings, p.err = decodeReadResponse(payload)
+		return
+	}
+	if p.resp == nil {
+		p.err = decodeReply(kind, payload, &pb.ReadResponse{})
+		return
+	}
+	p.err = decodeReply(kind, payload, p.resp)
+}
 
-// send queues one frame and writes the queue unless another goroutine is
+// send queues one frame (m marshalled, or for a nil m the names of a read
+// encoded by hand) and writes the queue unless another goroutine is
 // already writing: concurrent callers share write system calls.
-func (cn *conn) send(kind api.Kind, m proto.Message, ch chan reply) (uint32, error) {
+func (cn *conn) send(kind api.Kind, m proto.Message, names []string, p *pending) (uint32, error) {
 	cn.mu.Lock()
 	if cn.err != nil {
 		err := cn.err
@@ -187,19 +212,32 @@ func (cn *conn) send(kind api.Kind, m proto.Message, ch chan reply) (uint32, err
 	cn.next++
 	id := cn.next
 	var err error
-	cn.wbuf, err = api.AppendFrame(cn.wbuf, kind, id, m)
+	if m == nil && kind == api.KindRead {
+		cn.wbuf, err = appendReadFrame(cn.wbuf, id, names)
+	} else {
+		cn.wbuf, err = api.AppendFrame(cn.wbuf, kind, id, m)
+	}
 	if err != nil {
 		cn.mu.Unlock()
 		return 0, api.NewError(api.ReasonBadArgument, err.Error(), "client")
 	}
-	if ch != nil {
-		cn.pending[id] = ch
+	if p != nil {
+		cn.pending[id] = p
 	}
 	if cn.flushing {
 		cn.mu.Unlock()
 		return id, nil
 	}
 	cn.flushing = true
+	if len(cn.pending) > 1 {
+		// Other calls are in flight, so their callers are likely runnable
+		// right now (woken by replies): let them queue their requests
+		// first, then write them all with one system call. A lone
+		// synchronous caller never waits here.
+		cn.mu.Unlock()
+		runtime.Gosched()
+		cn.mu.Lock()
+	}
 	var spare []byte
 	for len(cn.wbuf) > 0 {
 		out := cn.wbuf
@@ -223,37 +261,65 @@ func (cn *conn) send(kind api.Kind, m proto.Message, ch chan reply) (uint32, err
 	return id, nil
 }
 
-// call sends one request and decodes the reply into resp.
-func (c *Client) call(ctx context.Context, kind api.Kind, req, resp proto.Message) error {
+// appendReadFrame appends a KindRead frame of names (a ReadRequest,
+// encoded by hand).
+func appendReadFrame(buf []byte, id uint32, names []string) ([]byte, error) {
+	start := len(buf)
+	buf = append(buf, 0, 0, 0, 0, byte(api.KindRead), byte(id>>24), byte(id>>16), byte(id>>8), byte(id))
+	for _, n := range names {
+		if !utf8.ValidString(n) {
+			return buf[:start], fmt.Errorf("name %q is not valid UTF-8", n)
+		}
+		buf = protowire.AppendTag(buf, 1, protowire.BytesType)
+		buf = protowire.AppendString(buf, n)
+	}
+	n := len(buf) - start - 4
+	if n > api.MaxFrame {
+		return buf[:start], fmt.Errorf("frame of %d bytes exceeds the %d-byte limit", n, api.MaxFrame)
+	}
+	binary.BigEndian.PutUint32(buf[start:], uint32(n))
+	return buf, nil
+}
+
+// call sends one request and waits for its reply; resp nil means a read
+// of names, whose readings are returned.
+func (c *Client) call(ctx context.Context, kind api.Kind, req, resp proto.Message, names []string) ([]*pb.Reading, error) {
 	cn, err := c.getConn(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	ch := replyPool.Get().(chan reply)
-	id, err := cn.send(kind, req, ch)
+	p := pendingPool.Get().(*pending)
+	p.resp = resp
+	id, err := cn.send(kind, req, names, p)
 	if err != nil {
-		replyPool.Put(ch)
-		return err
+		p.resp = nil
+		pendingPool.Put(p)
+		return nil, err
 	}
-	var r reply
 	select {
-	case r = <-ch:
-		replyPool.Put(ch)
+	case <-p.done:
 	case <-ctx.Done():
 		cn.mu.Lock()
 		_, stillPending := cn.pending[id]
 		delete(cn.pending, id)
 		cn.mu.Unlock()
 		if !stillPending {
-			<-ch // the reply raced in; drain so the channel can be reused
+			<-p.done // the reply raced in; wait so p can be reused
 		}
-		replyPool.Put(ch)
-		return api.NewError(api.ReasonTimeout, fmt.Sprintf("%s on %s: %v", kind, c.addr, ctx.Err()), "client")
+		p.resp, p.readings, p.err = nil, nil, nil
+		pendingPool.Put(p)
+		return nil, api.NewError(api.ReasonTimeout, fmt.Sprintf("%s on %s: %v", kind, c.addr, ctx.Err()), "client")
 	}
-	if r.err != nil {
-		return r.err
-	}
-	return decodeReply(r.kind, r.payload, resp)
+	rs, err := p.readings, p.err
+	p.resp, p.readings, p.err = nil, nil, nil
+	pendingPool.Put(p)
+	return rs, err
+}
+
+// callMsg is call for a request and response message.
+func (c *Client) callMsg(ctx context.Context, kind api.Kind, req, resp proto.Message) error {
+	_, err := c.call(ctx, kind, req, resp, nil)
+	return err
 }
 
 func decodeReply(kind api.Kind, payload []byte, resp proto.Message) error {
@@ -279,56 +345,54 @@ func decodeReply(kind api.Kind, payload []byte, resp proto.Message) error {
 // ListDevices lists the devices matching a wildcard pattern ("" = all).
 func (c *Client) ListDevices(ctx context.Context, pattern string) ([]*pb.DeviceInfo, error) {
 	var r pb.ListDevicesResponse
-	err := c.call(ctx, api.KindList, &pb.ListDevicesRequest{Pattern: pattern}, &r)
+	err := c.callMsg(ctx, api.KindList, &pb.ListDevicesRequest{Pattern: pattern}, &r)
 	return r.Devices, err
 }
 
 // ReadAttributes reads "device/attr" names (wildcards allowed). Per-attribute
 // failures are in each Reading's Errors; err is for the call as a whole.
 func (c *Client) ReadAttributes(ctx context.Context, names []string) ([]*pb.Reading, error) {
-	var r pb.ReadResponse
-	err := c.call(ctx, api.KindRead, &pb.ReadRequest{Names: names}, &r)
-	return r.Readings, err
+	return c.call(ctx, api.KindRead, nil, nil, names)
 }
 
 // Write writes one attribute.
 func (c *Client) Write(ctx context.Context, name string, v *pb.Value) error {
 	var r pb.WriteResponse
-	return c.call(ctx, api.KindWrite, &pb.WriteRequest{Name: name, Value: v}, &r)
+	return c.callMsg(ctx, api.KindWrite, &pb.WriteRequest{Name: name, Value: v}, &r)
 }
 
 // Command runs a device command; arg may be nil.
 func (c *Client) Command(ctx context.Context, device, cmd string, arg *pb.Value) (*pb.Value, error) {
 	var r pb.CommandResponse
-	err := c.call(ctx, api.KindCommand, &pb.CommandRequest{Device: device, Command: cmd, Arg: arg}, &r)
+	err := c.callMsg(ctx, api.KindCommand, &pb.CommandRequest{Device: device, Command: cmd, Arg: arg}, &r)
 	return r.Result, err
 }
 
 // GetConfig returns the configuration of attributes (wildcards allowed).
 func (c *Client) GetConfig(ctx context.Context, names []string) ([]*pb.AttributeInfo, error) {
 	var r pb.GetConfigResponse
-	err := c.call(ctx, api.KindGetConfig, &pb.GetConfigRequest{Names: names}, &r)
+	err := c.callMsg(ctx, api.KindGetConfig, &pb.GetConfigRequest{Names: names}, &r)
 	return r.Attributes, err
 }
 
 // SetConfig changes the fields set in cfg and returns the new configuration.
 func (c *Client) SetConfig(ctx context.Context, name string, cfg *pb.AttrConfig) (*pb.AttributeInfo, error) {
 	var r pb.SetConfigResponse
-	err := c.call(ctx, api.KindSetConfig, &pb.SetConfigRequest{Name: name, Config: cfg}, &r)
+	err := c.callMsg(ctx, api.KindSetConfig, &pb.SetConfigRequest{Name: name, Config: cfg}, &r)
 	return r.Attribute, err
 }
 
 // State returns state and status of devices (wildcards allowed).
 func (c *Client) State(ctx context.Context, devices []string) ([]*pb.DeviceState, error) {
 	var r pb.StateResponse
-	err := c.call(ctx, api.KindState, &pb.StateRequest{Devices: devices}, &r)
+	err := c.callMsg(ctx, api.KindState, &pb.StateRequest{Devices: devices}, &r)
 	return r.States, err
 }
 
 // ServerInfo returns the server's pid, uptime and counters.
 func (c *Client) ServerInfo(ctx context.Context) (*pb.ServerInfoResponse, error) {
 	var r pb.ServerInfoResponse
-	err := c.call(ctx, api.KindInfo, &pb.ServerInfoRequest{}, &r)
+	err := c.callMsg(ctx, api.KindInfo, &pb.ServerInfoRequest{}, &r)
 	return &r, err
 }
 
@@ -336,7 +400,7 @@ func (c *Client) ServerInfo(ctx context.Context) (*pb.ServerInfoResponse, error)
 // resolved to.
 func (c *Client) InjectFault(ctx context.Context, f *pb.ServerFault) ([]string, error) {
 	var resp pb.InjectFaultResponse
-	err := c.call(ctx, api.KindInjectFault, &pb.InjectFaultRequest{Fault: f}, &resp)
+	err := c.callMsg(ctx, api.KindInjectFault, &pb.InjectFaultRequest{Fault: f}, &resp)
 	return resp.Targets, err
 }
 
@@ -344,13 +408,13 @@ func (c *Client) InjectFault(ctx context.Context, f *pb.ServerFault) ([]string, 
 // the ids that were active. Clearing an unknown id is not an error.
 func (c *Client) ClearFaults(ctx context.Context, ids []string, all bool) ([]string, error) {
 	var resp pb.ClearFaultResponse
-	err := c.call(ctx, api.KindClearFault, &pb.ClearFaultRequest{Ids: ids, All: all}, &resp)
+	err := c.callMsg(ctx, api.KindClearFault, &pb.ClearFaultRequest{Ids: ids, All: all}, &resp)
 	return resp.Cleared, err
 }
 
 // ListFaults lists the active in-server faults in injection order.
 func (c *Client) ListFaults(ctx context.Context) ([]*pb.ServerFault, error) {
 	var resp pb.ListFaultsResponse
-	err := c.call(ctx, api.KindListFaults, &pb.ListFaultsRequest{}, &resp)
+	err := c.callMsg(ctx, api.KindListFaults, &pb.ListFaultsRequest{}, &resp)
 	return resp.Faults, err
 }

@@ -6,6 +6,9 @@ import (
 	"unicode/utf8"
 
 	"google.golang.org/protobuf/encoding/protowire"
+	"google.golang.org/protobuf/proto"
+
+	"chaoslab/internal/api"
 
 	pb "chaoslab/internal/api/chaoslabv1"
 )
@@ -322,4 +325,47 @@ func decodeValue(sl *slab, b []byte) (*pb.Value, error) {
 		}
 	}
 	return v, nil
+}
+
+// decodeReadResponse decodes a ReadResponse's readings by hand (one slab
+// for all of them), falling back to proto.Unmarshal on anything it does
+// not expect.
+func decodeReadResponse(b []byte) ([]*pb.Reading, error) {
+	orig := b
+	n := 0
+	for rest := b; len(rest) > 0; {
+		num, typ, k := protowire.ConsumeTag(rest)
+		if k < 0 || num != 1 || typ != protowire.BytesType {
+			return readFallback(b)
+		}
+		rest = rest[k:]
+		_, k = protowire.ConsumeBytes(rest)
+		if k < 0 {
+			return readFallback(b)
+		}
+		rest = rest[k:]
+		n++
+	}
+	out := make([]*pb.Reading, 0, n)
+	sl := &slab{rd: make([]pb.Reading, 0, n), val: make([]pb.Value, 0, n), n: n}
+	for len(b) > 0 {
+		_, _, k := protowire.ConsumeTag(b)
+		b = b[k:]
+		v, k := protowire.ConsumeBytes(b)
+		b = b[k:]
+		r, err := decodeReading(sl, v)
+		if err != nil {
+			return readFallback(orig)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func readFallback(b []byte) ([]*pb.Reading, error) {
+	var r pb.ReadResponse
+	if err := proto.Unmarshal(b, &r); err != nil {
+		return nil, api.NewError(api.ReasonInternal, "bad reply: "+err.Error(), "client")
+	}
+	return r.Readings, nil
 }

@@ -90,3 +90,55 @@ func BenchmarkDecodeBatch(b *testing.B) {
 		}
 	})
 }
+
+func sampleReads() []*pb.ReadResponse {
+	var out []*pb.ReadResponse
+	for _, b := range sampleBatches() {
+		r := &pb.ReadResponse{}
+		for _, e := range b.Events {
+			if e.Reading != nil {
+				r.Readings = append(r.Readings, e.Reading)
+			}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// FuzzDecodeReadResponse: the read decoder (fast path or its fallback)
+// agrees with proto.Unmarshal, and fails exactly when it fails.
+func FuzzDecodeReadResponse(f *testing.F) {
+	for _, r := range sampleReads() {
+		data, _ := proto.Marshal(r)
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := decodeReadResponse(data)
+		var want pb.ReadResponse
+		werr := proto.Unmarshal(data, &want)
+		if (err == nil) != (werr == nil) {
+			t.Fatalf("error %v, proto.Unmarshal %v", err, werr)
+		}
+		if err != nil {
+			return
+		}
+		if len(got) != len(want.Readings) {
+			t.Fatalf("%d readings, proto %d", len(got), len(want.Readings))
+		}
+		for i := range got {
+			if !proto.Equal(got[i], want.Readings[i]) {
+				t.Fatalf("reading %d differs:\n fast %v\nproto %v", i, got[i], want.Readings[i])
+			}
+		}
+	})
+}
+
+func BenchmarkDecodeReadResponse(b *testing.B) {
+	data, _ := proto.Marshal(&pb.ReadResponse{Readings: []*pb.Reading{{Name: "test/tango/rw/A", Value: api.Float(1.5), TimeUnixNano: 1795239247622383306}}})
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := decodeReadResponse(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -58,7 +58,7 @@ func (c *Client) Subscribe(ctx context.Context, names []string, typ pb.EventType
 		opt.Buffer = 64
 	}
 	ch := make(chan Batch, opt.Buffer)
-	first := make(chan reply, 1)
+	first := make(chan struct{}, 1)
 	s := &Subscription{C: ch, stop: make(chan struct{})}
 	started := false
 	onStream := func(kind api.Kind, payload []byte) bool {
@@ -77,7 +77,7 @@ func (c *Client) Subscribe(ctx context.Context, names []string, typ pb.EventType
 			started = true
 			s.Names = b.Names
 			select {
-			case first <- reply{kind: api.KindOK}:
+			case first <- struct{}{}:
 			default: // Subscribe gave up (its context ended) and closed the connection
 			}
 			return true
@@ -102,23 +102,26 @@ func (c *Client) Subscribe(ctx context.Context, names []string, typ pb.EventType
 		return nil, err
 	}
 	s.cn = cn
-	// The subscribe request's id also receives an error reply on failure.
-	id, err := cn.send(api.KindSubscribe, &pb.SubscribeRequest{Names: names, Type: typ, Queue: uint32(opt.Queue)}, first)
+	// The subscribe request's id receives an error reply on failure (or
+	// the connection's end); success is the first events batch.
+	p := &pending{resp: &pb.EventBatch{}, done: make(chan struct{}, 1)}
+	id, err := cn.send(api.KindSubscribe, &pb.SubscribeRequest{Names: names, Type: typ, Queue: uint32(opt.Queue)}, nil, p)
 	if err != nil {
 		cn.close(err)
 		return nil, err
 	}
 	s.id = id
 	select {
-	case r := <-first:
-		if r.err != nil {
-			cn.close(errors.New("subscribe failed"))
-			return nil, r.err
+	case <-first:
+		cn.mu.Lock()
+		delete(cn.pending, id)
+		cn.mu.Unlock()
+	case <-p.done:
+		cn.close(errors.New("subscribe failed"))
+		if p.err == nil {
+			p.err = api.NewError(api.ReasonInternal, "unexpected reply to subscribe", "client")
 		}
-		if r.kind == api.KindError {
-			cn.close(errors.New("subscribe failed"))
-			return nil, decodeReply(r.kind, r.payload, nil)
-		}
+		return nil, p.err
 	case <-ctx.Done():
 		cn.close(ctx.Err())
 		return nil, api.NewError(api.ReasonTimeout, "subscribe: "+ctx.Err().Error(), "client")

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"chaoslab/internal/api"
 	pb "chaoslab/internal/api/chaoslabv1"
+	"chaoslab/internal/fault"
 	"chaoslab/internal/load"
 	"chaoslab/internal/netem"
 	"chaoslab/internal/supervisor"
@@ -18,9 +20,11 @@ import (
 // written to the fault record before the fault is applied.
 type Undo struct {
 	// Kind: "server.start" (start Servers), "config.set" (restore Configs),
-	// "attribute.write" (write Values back) or "none" (the fault lived in
-	// the runner process: netem proxies and load die with it).
+	// "attribute.write" (write Values back), "fault" (clear the records of
+	// Faults in Dir, see internal/fault) or "none" (the fault lived in the
+	// runner process: in-process netem proxies and load die with it).
 	Kind    string            `json:"kind"`
+	Faults  []string          `json:"faults,omitempty"` // fault: record ids
 	Dir     string            `json:"dir,omitempty"`
 	Servers []string          `json:"servers,omitempty"`
 	Addrs   map[string]string `json:"addrs,omitempty"`   // attribute → server address
@@ -52,8 +56,10 @@ func (f ActionFunc) Inject(ctx context.Context) (Revert, error) { return f(ctx) 
 // Action builds the action of a planned step.
 func (t *Twin) Action(st PlannedStep) (Action, error) {
 	switch {
-	case strings.HasPrefix(st.Kind, "server."):
+	case slices.Contains(ServerActions, st.Kind):
 		return &serverAction{dir: t.Dir, verb: strings.TrimPrefix(st.Kind, "server."), servers: st.Servers}, nil
+	case faultKind(st.Kind) != nil, strings.HasPrefix(st.Kind, "net.") && t.sup:
+		return t.faultAction(st)
 	case strings.HasPrefix(st.Kind, "net."):
 		spec, err := toxicSpec(st.Kind, st.Attributes)
 		if err != nil {
@@ -76,6 +82,53 @@ func (t *Twin) Action(st PlannedStep) (Action, error) {
 		}), nil
 	}
 	return nil, fmt.Errorf("unknown action %q", st.Kind)
+}
+
+// faultAction is a fault of internal/fault as an action. Its record
+// (STATE/faults/<id>.json, written before it is applied) is also what
+// the runner's crash record points to: Undo clears it by id.
+type faultAction struct {
+	dir string
+	in  *fault.Injection
+}
+
+// faultGrace is how long a fault outlives its step's duration at most if
+// the runner dies: its deadline (the dead-man's switch) is the step's end
+// plus this.
+const faultGrace = 10 * time.Second
+
+// faultAction builds the fault of a step over its planned targets.
+func (t *Twin) faultAction(st PlannedStep) (Action, error) {
+	params := map[string]string{}
+	for k, v := range st.Attributes {
+		if k == "name" && strings.HasPrefix(st.Kind, "net.") {
+			continue // the fault names its toxic
+		}
+		params[k] = fmt.Sprint(v)
+	}
+	spec := fault.Spec{Kind: st.Kind, Seed: t.seed + uint64(st.Index), Params: params}
+	if st.Duration > 0 {
+		spec.For = st.Duration + faultGrace
+	}
+	in, err := fault.NewExplicit(fault.Env{Dir: t.Dir}, spec, fault.Explicit{Servers: st.Servers, Devices: st.Devices, Attr: st.Attribute})
+	if err != nil {
+		return nil, err
+	}
+	return &faultAction{dir: t.Dir, in: in}, nil
+}
+
+// Undo implements Undoer.
+func (a *faultAction) Undo() Undo {
+	return Undo{Kind: "fault", Dir: a.dir, Faults: []string{a.in.ID()}}
+}
+
+// Inject implements Action.
+func (a *faultAction) Inject(ctx context.Context) (Revert, error) {
+	r, err := a.in.Inject(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return Revert(r), nil
 }
 
 type serverAction struct {
@@ -257,6 +310,9 @@ func (r *recorded) Inject(ctx context.Context) (Revert, error) {
 // apply carries an undo out; it needs no runner state (Recover uses it).
 func (u Undo) apply(ctx context.Context) error {
 	switch u.Kind {
+	case "fault":
+		_, err := fault.Clear(ctx, u.Dir, fault.ClearOptions{IDs: u.Faults, IgnoreMissing: true})
+		return err
 	case "server.start":
 		_, err := supervisor.Servers(ctx, supervisor.ServersOptions{Dir: u.Dir, Verb: supervisor.VerbStart, Patterns: u.Servers, Timeout: 30 * time.Second})
 		return err

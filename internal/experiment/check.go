@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"chaoslab/internal/fault"
 	"chaoslab/internal/load"
 	"chaoslab/internal/netem"
 )
@@ -29,13 +30,31 @@ var ServerActions = []string{"server.kill", "server.stop", "server.start", "serv
 // ConfigKeys are the attribute configuration fields config.set may change.
 var ConfigKeys = []string{"polling_period", "abs_change", "rel_change", "event_period"}
 
-// ActionKinds lists every action kind, for validation and suggestions.
+// ActionKinds lists every action kind, for validation and suggestions:
+// the supervisor verbs, the net.* toxics, config.set, attribute.write,
+// load.run and every fault kind of internal/fault (proc.*, the in-server
+// server.* faults; its net.* kinds are the toxics already listed).
 func ActionKinds() []string {
 	out := append([]string(nil), ServerActions...)
 	for _, t := range netem.ToxicTypes() {
 		out = append(out, "net."+t)
 	}
-	return append(out, "config.set", "attribute.write", "load.run")
+	out = append(out, "config.set", "attribute.write", "load.run")
+	for _, k := range fault.KindNames() {
+		if !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// faultKind returns the fault kind an action names, when it is one that
+// is not a supervisor verb or a toxic (those keep their own meaning).
+func faultKind(action string) *fault.Kind {
+	if slices.Contains(ServerActions, action) || strings.HasPrefix(action, "net.") {
+		return nil
+	}
+	return fault.Kinds[action]
 }
 
 func at(p []string, els ...any) []string {
@@ -229,7 +248,25 @@ func (d *decoder) step(s *Step, p []string) {
 		d.add(at(p, "action"), "%s", msg)
 		return
 	}
-	switch {
+	switch k := faultKind(s.Action); {
+	case k != nil:
+		if len(s.Target.Servers) == 0 && len(s.Target.Devices) == 0 {
+			d.add(at(p, "target"), "%s needs target.servers or target.devices", s.Action)
+		}
+		if k.Level == fault.LevelAttribute && s.Target.Attribute == "" {
+			d.add(at(p, "target"), "%s acts on attributes: it needs target.attribute", s.Action)
+		}
+		for key := range s.Attributes {
+			if !slices.Contains(k.Params, key) {
+				msg := fmt.Sprintf("unknown attribute %q of %s", key, s.Action)
+				if len(k.Params) == 0 {
+					msg += " (it takes none)"
+				} else {
+					msg += " (want one of " + strings.Join(k.Params, ", ") + ")"
+				}
+				d.add(at(p, "attributes", key), "%s", msg)
+			}
+		}
 	case strings.HasPrefix(s.Action, "server."), strings.HasPrefix(s.Action, "net."):
 		if len(s.Target.Servers) == 0 {
 			d.add(at(p, "target"), "%s needs target.servers (server name patterns)", s.Action)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"chaoslab/internal/fault"
 	"chaoslab/internal/load"
 )
 
@@ -213,8 +214,9 @@ func pick(names []string, a Amount, rng *rand.Rand) []string {
 	return out
 }
 
-// touched computes what the method may affect: servers of server and net
-// actions (with all their devices and hosts), devices of device actions.
+// touched computes what the method may affect: servers targeted (with all
+// their devices and hosts), devices targeted, and the whole server of a
+// device targeted by a process-level action.
 func touched(inv Inventory, steps []PlannedStep) Touched {
 	byName := map[string]ServerInfo{}
 	devServer := map[string]ServerInfo{}
@@ -230,21 +232,34 @@ func touched(inv Inventory, steps []PlannedStep) Touched {
 	}
 	t.TotalServers, t.TotalHosts = len(inv.Servers), len(hosts)
 	servers, devices, hs := map[string]bool{}, map[string]bool{}, map[string]bool{}
-	for _, st := range steps {
-		if strings.HasPrefix(st.Kind, "server.") && st.Kind != "server.start" || strings.HasPrefix(st.Kind, "net.") {
-			for _, n := range st.Servers {
-				servers[n] = true
-				hs[byName[n].Host] = true
-				for _, d := range byName[n].Devices {
-					devices[strings.ToLower(d)] = true
-				}
-			}
+	wholeServer := func(s ServerInfo) {
+		servers[s.Name] = true
+		hs[s.Host] = true
+		for _, d := range s.Devices {
+			devices[strings.ToLower(d)] = true
 		}
-		if st.Kind == "config.set" || st.Kind == "attribute.write" {
-			for _, d := range st.Devices {
-				devices[strings.ToLower(d)] = true
-				hs[devServer[strings.ToLower(d)].Host] = true
+	}
+	for _, st := range steps {
+		switch st.Kind {
+		case "probe", "pause", "load.run", "server.start":
+			continue
+		}
+		// A server target touches the server with all its devices; a
+		// device target its device, or its whole server for faults that
+		// act on processes (proc.*, server.memory/cpu, net.*).
+		for _, n := range st.Servers {
+			wholeServer(byName[n])
+		}
+		k := faultKind(st.Kind)
+		perServer := strings.HasPrefix(st.Kind, "net.") || slices.Contains(ServerActions, st.Kind) || k != nil && k.Level == fault.LevelServer
+		for _, d := range st.Devices {
+			s := devServer[strings.ToLower(d)]
+			if perServer {
+				wholeServer(s)
+				continue
 			}
+			devices[strings.ToLower(d)] = true
+			hs[s.Host] = true
 		}
 	}
 	for n := range servers {

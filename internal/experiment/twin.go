@@ -22,16 +22,27 @@ import (
 	"chaoslab/internal/supervisor"
 )
 
-// Twin is the Env over a running twin: every server gets an in-process
-// netem proxy, and everything the experiment sends (background load,
-// probes) goes through the proxies, so network faults hit exactly the
-// experiment's traffic and die with the runner. Server verbs go to the
-// supervisor; configuration changes and writes through the client.
+// Twin is the Env over a running twin. Everything the experiment sends
+// (background load, probes) goes through a netem proxy per server:
+//
+//   - with a twin brought up with `chaoslab up --proxy`, the supervisor's
+//     proxies: net.* actions are faults of internal/fault added through
+//     the proxies' control API, with a deadline and a record, so `chaoslab
+//     recover` (or `fault clear`) removes them after the runner crashed, and
+//     they also hit the twin's other clients and cross-server reads;
+//   - otherwise in-process proxies of the runner: network faults hit
+//     exactly the experiment's traffic and die with the runner.
+//
+// Server verbs go to the supervisor; fault kinds (proc.*, server.*) go
+// through internal/fault; configuration changes and writes through the
+// client.
 type Twin struct {
 	Dir   string
 	Inv   Inventory
+	seed  uint64
+	sup   bool // the supervisor's proxies are used (no in-process ones)
 	state *supervisor.State
-	proxy map[string]*netem.Proxy // by server name
+	proxy map[string]*netem.Proxy // in-process proxies by server name (nil with sup)
 	byDev map[string]string       // lower-case device → server name
 	pool  *client.Pool
 	log   *slog.Logger
@@ -93,13 +104,14 @@ func OpenTwin(dir string, seed uint64, log *slog.Logger) (*Twin, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Twin{Dir: dir, state: st, proxy: map[string]*netem.Proxy{}, byDev: map[string]string{}, log: log}
+	t := &Twin{Dir: dir, seed: seed, state: st, proxy: map[string]*netem.Proxy{}, byDev: map[string]string{}, log: log}
+	t.sup = st.Proxies && st.Supervisor.Netem != "" && supervisor.Alive(st.Supervisor.Proc, st.Dir)
 	for _, s := range st.Servers {
 		t.Inv.Servers = append(t.Inv.Servers, ServerInfo{Name: s.Name, Host: s.Host, Devices: s.Devices})
 		for _, d := range s.Devices {
 			t.byDev[strings.ToLower(d)] = s.Name
 		}
-		if s.Addr == "" {
+		if s.Addr == "" || t.sup {
 			continue
 		}
 		p := netem.New(netem.Config{Name: s.Name, Upstream: s.Addr, Seed: seed})
@@ -116,10 +128,24 @@ func OpenTwin(dir string, seed uint64, log *slog.Logger) (*Twin, error) {
 // Resolve maps a device to its server's proxy (client.Resolver).
 func (t *Twin) Resolve(_ context.Context, device string) (string, error) {
 	name, ok := t.byDev[strings.ToLower(device)]
-	if !ok || t.proxy[name] == nil {
-		return "", api.NewError(api.ReasonDeviceNotFound, "no server hosts "+device, "chaoslab run")
+	if a := t.addr(name); ok && a != "" {
+		return a, nil
 	}
-	return t.proxy[name].Addr(), nil
+	return "", api.NewError(api.ReasonDeviceNotFound, "no server hosts "+device, "chaoslab run")
+}
+
+// addr is the address the experiment reaches a server at: its proxy.
+func (t *Twin) addr(server string) string {
+	if !t.sup {
+		if p := t.proxy[server]; p != nil {
+			return p.Addr()
+		}
+		return ""
+	}
+	if s := t.state.Server(server); s != nil {
+		return s.ClientAddr()
+	}
+	return ""
 }
 
 // Close stops the background load and the proxies.
@@ -137,8 +163,8 @@ func (t *Twin) Close() error {
 func (t *Twin) proxyAddrs() []string {
 	var out []string
 	for _, s := range t.Inv.Servers {
-		if p := t.proxy[s.Name]; p != nil {
-			out = append(out, p.Addr())
+		if a := t.addr(s.Name); a != "" {
+			out = append(out, a)
 		}
 	}
 	return out
@@ -261,11 +287,11 @@ func (t *Twin) metric(ctx context.Context, p *ProbeSpec) (Value, error) {
 		// The worst round trip of a ServerInfo call through each proxy.
 		worst := 0.0
 		for _, s := range t.servers(p.Servers) {
-			px := t.proxy[s.Name]
-			if px == nil {
+			a := t.addr(s.Name)
+			if a == "" {
 				continue
 			}
-			c, err := t.pool.Addr(ctx, px.Addr())
+			c, err := t.pool.Addr(ctx, a)
 			if err != nil {
 				return Value{}, err
 			}
@@ -338,11 +364,11 @@ func (t *Twin) attribute(ctx context.Context, p *ProbeSpec) (Value, error) {
 	a := p.Attribute
 	var items []Value
 	for server, devs := range t.devices(a.Devices) {
-		px := t.proxy[server]
-		if px == nil {
+		addr := t.addr(server)
+		if addr == "" {
 			return Value{}, fmt.Errorf("server %s has no address", server)
 		}
-		c, err := t.pool.Addr(ctx, px.Addr())
+		c, err := t.pool.Addr(ctx, addr)
 		if err != nil {
 			return Value{}, err
 		}

@@ -87,7 +87,7 @@ type twin struct {
 	dir  string
 }
 
-func newTwin(t *testing.T) *twin {
+func newTwin(t *testing.T, upArgs ...string) *twin {
 	t.Helper()
 	if binSkip != "" {
 		t.Skip(binSkip)
@@ -107,7 +107,7 @@ func newTwin(t *testing.T) *twin {
 		tw.run("down", "--grace", "2s")
 	})
 	cat, _ := filepath.Abs("testdata/twin.csv")
-	tw.must("up", cat)
+	tw.must(append([]string{"up", cat}, upArgs...)...)
 	return tw
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"chaoslab/internal/client"
+	"chaoslab/internal/netem"
 	"chaoslab/internal/supervisor"
 )
 
@@ -53,6 +54,93 @@ func New(ctx context.Context, env Env, spec Spec) (*Injection, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", spec.Kind, err)
 	}
+	return newInjection(env, spec, k, targets)
+}
+
+// Explicit names targets directly instead of a Selector (an experiment's
+// planned, already seeded, targets): servers, devices, and for attribute
+// faults the attribute of those devices. A server stands for all its
+// devices; a device for its server where the kind targets servers.
+type Explicit struct {
+	Servers []string
+	Devices []string
+	Attr    string
+}
+
+// NewExplicit is New over explicit targets; spec.Target is ignored.
+func NewExplicit(env Env, spec Spec, x Explicit) (*Injection, error) {
+	k, err := lookupKind(spec.Kind)
+	if err != nil {
+		return nil, err
+	}
+	for p := range spec.Params {
+		if err := k.checkParam(spec.Kind, p); err != nil {
+			return nil, err
+		}
+	}
+	st, err := supervisor.LoadState(env.Dir)
+	if err != nil {
+		return nil, err
+	}
+	env.Dir = st.Dir
+	targets, err := explicitTargets(st, k.Level, x)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", spec.Kind, err)
+	}
+	return newInjection(env, spec, k, targets)
+}
+
+// explicitTargets maps named servers and devices to targets at level.
+func explicitTargets(st *supervisor.State, level Level, x Explicit) ([]Target, error) {
+	var out []Target
+	seen := map[string]bool{}
+	add := func(sv *supervisor.Server, name string) {
+		if !seen[strings.ToLower(name)] {
+			seen[strings.ToLower(name)] = true
+			out = append(out, Target{Server: sv.Name, Addr: sv.Addr, Name: name})
+		}
+	}
+	if level == LevelAttribute && x.Attr == "" {
+		return nil, fmt.Errorf("an attribute fault needs the attribute of its devices")
+	}
+	device := func(sv *supervisor.Server, d string) {
+		switch level {
+		case LevelServer:
+			add(sv, sv.Name)
+		case LevelDevice:
+			add(sv, d)
+		default:
+			add(sv, d+"/"+x.Attr)
+		}
+	}
+	for _, n := range x.Servers {
+		sv := st.Server(n)
+		if sv == nil {
+			return nil, fmt.Errorf("no server %s in the twin of %s", n, st.Dir)
+		}
+		if level == LevelServer {
+			add(sv, sv.Name)
+			continue
+		}
+		for _, d := range sv.Devices {
+			device(sv, d)
+		}
+	}
+	for _, d := range x.Devices {
+		sv := st.Lookup(d)
+		if sv == nil {
+			return nil, fmt.Errorf("no server of the twin in %s hosts device %s", st.Dir, d)
+		}
+		device(sv, d)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no target")
+	}
+	return out, nil
+}
+
+// newInjection builds the fault of kind k over resolved targets.
+func newInjection(env Env, spec Spec, k *Kind, targets []Target) (*Injection, error) {
 	now := env.now()
 	id := newID(spec.Kind, now)
 	f, err := k.New(Build{Env: env, ID: id, Spec: spec, Targets: targets, Level: k.Level})
@@ -126,6 +214,9 @@ type ClearOptions struct {
 	// All undoes every record, also those whose injector still runs, and
 	// asks every running server to drop all its in-server faults.
 	All bool
+	// IgnoreMissing: an id with no record was undone already (an
+	// experiment's recovery clearing its faults by id).
+	IgnoreMissing bool
 }
 
 // Clear undoes recorded faults: those named in IDs, every one with All,
@@ -154,7 +245,7 @@ func Clear(ctx context.Context, dir string, o ClearOptions) ([]string, error) {
 		done = append(done, r.ID)
 	}
 	for _, id := range o.IDs {
-		if !wanted(id, done) && !anyPrefix(id, done) {
+		if !o.IgnoreMissing && !wanted(id, done) && !anyPrefix(id, done) {
 			errs = append(errs, fmt.Errorf("no fault record %s in %s", id, dir))
 		}
 	}
@@ -182,8 +273,8 @@ func anyPrefix(p string, ids []string) bool {
 	return false
 }
 
-// clearServers drops every in-server fault of the running servers and
-// every supervisor hold.
+// clearServers drops every in-server fault of the running servers, every
+// toxic of the supervisor's proxies and every supervisor hold.
 func clearServers(ctx context.Context, dir string) error {
 	st, err := supervisor.LoadState(dir)
 	if errors.Is(err, supervisor.ErrNoState) {
@@ -193,6 +284,13 @@ func clearServers(ctx context.Context, dir string) error {
 		return err
 	}
 	var errs []error
+	if st.Supervisor.Netem != "" && supervisor.Alive(st.Supervisor.Proc, st.Dir) {
+		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		if err := netem.NewClient(st.Supervisor.Netem, nil).Reset(cctx); err != nil {
+			errs = append(errs, fmt.Errorf("reset the proxies' toxics: %w", err))
+		}
+		cancel()
+	}
 	for _, sv := range st.Servers {
 		if sv.Hold != "" {
 			errs = append(errs, Step{Op: "release", Dir: st.Dir, Server: sv.Name, FaultID: sv.Hold}.run(ctx))

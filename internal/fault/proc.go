@@ -96,7 +96,7 @@ func (f *procFault) Inject(ctx context.Context) (Revert, error) {
 		if err != nil {
 			return nil, err
 		}
-		if _, err := supervisor.NewControl(st).Hold(ctx, f.b.ID, f.names, f.kill); err != nil {
+		if _, err := supervisor.NewControl(st).Hold(ctx, f.b.ID, f.names, f.kill, f.b.Env.now().Add(f.b.Spec.Duration())); err != nil {
 			return nil, err
 		}
 		revert := func(ctx context.Context) error { return runSteps(ctx, f.undo()) }

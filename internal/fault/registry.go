@@ -67,6 +67,16 @@ var Kinds = map[string]*Kind{
 	"server.event_flood":  {Level: LevelDevice, Params: []string{"factor"}, Doc: "each event is sent factor times", New: newServer},
 	"server.memory":       {Level: LevelServer, Params: []string{"rate", "cap"}, Doc: "the server's memory grows rate MiB/s up to cap MiB", New: newServer},
 	"server.cpu":          {Level: LevelServer, Params: []string{"workers"}, Doc: "workers goroutines burn CPU in the server", New: newServer},
+
+	"net.latency":    {Level: LevelServer, Params: netKindParams("latency"), Doc: "the proxy delays data by latency ± jitter (stream=down|up, toxicity=fraction of connections)", New: newNet},
+	"net.bandwidth":  {Level: LevelServer, Params: netKindParams("bandwidth"), Doc: "the proxy paces data to rate kB/s", New: newNet},
+	"net.loss":       {Level: LevelServer, Params: netKindParams("loss"), Doc: "the proxy drops chunks (scope=chunk) or resets connections (scope=connection) with probability", New: newNet},
+	"net.reset_peer": {Level: LevelServer, Params: netKindParams("reset_peer"), Doc: "connections are reset (RST) timeout after their first data", New: newNet},
+	"net.timeout":    {Level: LevelServer, Params: netKindParams("timeout"), Doc: "black hole: data dropped; the connection closed after timeout if > 0", New: newNet},
+	"net.slow_close": {Level: LevelServer, Params: netKindParams("slow_close"), Doc: "the proxy holds a connection's close back for delay", New: newNet},
+	"net.slicer":     {Level: LevelServer, Params: netKindParams("slicer"), Doc: "data cut into average_size ± size_variation byte pieces, delay apart", New: newNet},
+	"net.limit_data": {Level: LevelServer, Params: netKindParams("limit_data"), Doc: "a connection closes after bytes bytes in the stream's direction", New: newNet},
+	"net.corrupt":    {Level: LevelServer, Params: netKindParams("corrupt"), Doc: "each byte gets one bit flipped with probability", New: newNet},
 }
 
 // KindNames lists the registered kinds, sorted.

@@ -60,6 +60,8 @@ func (s Step) run(ctx context.Context) error {
 		defer c.Close()
 		_, err = c.ClearFaults(cctx, []string{s.FaultID}, false)
 		return err
+	case "toxic.remove":
+		return removeToxic(ctx, s)
 	}
 	return fmt.Errorf("unknown undo step %q", s.Op)
 }

@@ -19,6 +19,7 @@ type frame struct {
 	env    *Env
 	vars   []pyval.Value
 	parent *frame
+	fail   bool // a compiled fused tree gave up (fastpath.go)
 }
 
 // newFrame allocates a frame and its locals together (one allocation for
@@ -51,6 +52,11 @@ type cx struct {
 	lit   int    // > 0: a read of lifted literal lit-1 (Env.Lits)
 	// litKind is the kind of a lifted literal (the shape key fixes it).
 	litKind syntax.ConstKind
+	// ffn, bfn are the compiled fx, bx (fastpath.go); trusted when they
+	// call no host function (Program.run may then skip its panic guard).
+	ffn     fnode
+	bfn     bnode
+	trusted bool
 }
 
 func konst(v pyval.Value) *cx {
@@ -141,6 +147,9 @@ func Compile(src string, opts *Options) (*Program, error) {
 	p := &Program{src: src, slots: c.slots, names: c.names, mode: opts.Mode, root: root.fn, ntop: top.n, free: free}
 	if lits != nil && len(lits.Values) > 0 {
 		p.lits, p.nlits = lits, len(lits.Values)
+	}
+	if root.trusted {
+		p.fastF, p.fastB = root.ffn, root.bfn
 	}
 
 	return p, nil

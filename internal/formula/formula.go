@@ -80,6 +80,10 @@ type Program struct {
 
 	mode Mode
 	root node     // the compiled expression
+	// fastF, fastB: the root's compiled fused tree when it calls no host
+	// function (run tries it first, without the panic guard).
+	fastF fnode
+	fastB bnode
 	ntop int      // locals of the top scope (walrus targets, leaked Python 2 comprehension variables)
 	free []string // static free names (FreeNames)
 

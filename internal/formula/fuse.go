@@ -42,6 +42,7 @@ type fexpr struct {
 	op    pyval.Op
 	x, y  *fexpr
 	f1    func(*pyval.Context, pyval.Value) (pyval.Value, error)
+	ff    func(float64) (float64, bool) // fCall: the callee's unboxed form (pyval.Func.Float), or nil
 }
 
 func (e *fexpr) eval(f *frame) (float64, bool) {
@@ -131,8 +132,15 @@ func withFloat(c *cx, fx *fexpr) *cx {
 	}
 	gen := c.fn
 	c.fx = fx
+	fn, trusted := fx.compile()
+	c.ffn, c.trusted = fn, trusted
 	c.fn = func(f *frame) (pyval.Value, error) {
-		if r, ok := fx.eval(f); ok {
+		prev := f.fail
+		f.fail = false
+		r := fn(f)
+		bad := f.fail
+		f.fail = prev
+		if !bad {
 			return pyval.Float(r), nil
 		}
 		return gen(f)
@@ -172,7 +180,7 @@ func fuseCall(fn pyval.Value, arg *cx, c *cx, pure map[*pyval.Func]bool) *cx {
 	if fa == nil || fa.isInt {
 		return c
 	}
-	return withFloat(c, &fexpr{kind: fCall, x: fa, f1: g.F1})
+	return withFloat(c, &fexpr{kind: fCall, x: fa, f1: g.F1, ff: g.Float})
 }
 
 var pureOnce [2]struct {
@@ -330,8 +338,15 @@ func withBool(c *cx, bx *bexpr) *cx {
 	}
 	gen := c.fn
 	c.bx = bx
+	fn, trusted := bx.compile()
+	c.bfn, c.trusted = fn, trusted
 	c.fn = func(f *frame) (pyval.Value, error) {
-		if r, ok := bx.eval(f); ok {
+		prev := f.fail
+		f.fail = false
+		r := fn(f)
+		bad := f.fail
+		f.fail = prev
+		if !bad {
 			return pyval.Bool(r), nil
 		}
 		return gen(f)

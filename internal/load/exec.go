@@ -78,16 +78,43 @@ const earlyIssue = 20 * time.Microsecond
 // openExec is the open model: arrivals on schedule, a bounded pool of
 // requests in flight. An arrival that finds the pool full waits for a
 // slot until MaxLate past its intended time, then counts as not issued.
+// Requests run on a pool of worker goroutines (started as the number in
+// flight grows, at most MaxInFlight), not one goroutine per request; a
+// job carries its intended time, so the latency correction is unchanged.
 type openExec struct {
 	*env
 	arrivals *Arrivals
 	pick     *picker
 }
 
+// job is one scheduled request for a worker.
+type job struct {
+	op       Op
+	intended time.Time
+}
+
 func (x *openExec) Run(ctx context.Context) error {
 	slots := make(chan struct{}, x.spec.MaxInFlight)
+	// A job is queued only after taking a slot, so this never blocks.
+	jobs := make(chan job, x.spec.MaxInFlight)
 	var wg sync.WaitGroup
-	defer wg.Wait()
+	var idle atomic.Int64 // workers waiting for a job
+	workers := 0
+	defer func() {
+		close(jobs)
+		wg.Wait()
+	}()
+	worker := func() {
+		defer wg.Done()
+		for j := range jobs {
+			idle.Add(-1)
+			x.issue(&j.op, j.intended)
+			idle.Add(1)
+			<-slots
+		}
+		idle.Add(-1)
+	}
+	var op Op
 	start := x.clock.Now()
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
@@ -109,8 +136,7 @@ func (x *openExec) Run(ctx context.Context) error {
 		if !x.take() {
 			return nil
 		}
-		op := new(Op)
-		x.pick.next(op)
+		x.pick.next(&op)
 		select {
 		case slots <- struct{}{}:
 		default:
@@ -133,12 +159,13 @@ func (x *openExec) Run(ctx context.Context) error {
 				return nil
 			}
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			x.issue(op, intended)
-			<-slots
-		}()
+		if idle.Load() <= int64(len(jobs)) && workers < x.spec.MaxInFlight {
+			workers++
+			idle.Add(1)
+			wg.Add(1)
+			go worker()
+		}
+		jobs <- job{op, intended}
 	}
 }
 

@@ -31,6 +31,12 @@ type framedConn struct {
 	wmu sync.Mutex
 	out []byte
 
+	// Owned by the read loop: the replies of one batch, the names of its
+	// read requests and the interned names.
+	rbuf  []byte
+	arena []string
+	names nameCache
+
 	subsMu sync.Mutex
 	subs   map[uint32]context.CancelFunc
 	wg     sync.WaitGroup
@@ -48,7 +54,7 @@ func (s *Server) serveFramed(c net.Conn, br *bufio.Reader) {
 		return
 	}
 	ctx, cancel := context.WithCancel(s.ctx)
-	fc := &framedConn{s: s, c: c, br: br, ctx: ctx, subs: map[uint32]context.CancelFunc{}}
+	fc := &framedConn{s: s, c: c, br: br, ctx: ctx, subs: map[uint32]context.CancelFunc{}, names: nameCache{}}
 	err := fc.readLoop()
 	if err != nil && err != io.EOF && s.ctx.Err() == nil {
 		s.log.Debug("framed connection ended", "remote", c.RemoteAddr(), "err", err)
@@ -94,6 +100,14 @@ func (fc *framedConn) readLoop() error {
 			fc.subsMu.Unlock()
 		case api.KindInfo:
 			calls = append(calls, call{kind: kind, id: id, resp: fc.s.Info()})
+		case api.KindRead:
+			// The common path: names decoded by hand into the batch's
+			// arena, no request message.
+			c := call{kind: kind, id: id, fastRead: true}
+			n := len(fc.arena)
+			fc.arena, c.err = decodeReadNames(payload, &fc.names, fc.arena)
+			c.names = fc.arena[n:len(fc.arena):len(fc.arena)]
+			calls = append(calls, c)
 		default:
 			c := call{kind: kind, id: id}
 			c.req, c.err = decodeRequest(kind, payload)
@@ -107,6 +121,7 @@ func (fc *framedConn) readLoop() error {
 		}
 		clear(calls)
 		calls = calls[:0]
+		fc.arena = fc.arena[:0]
 	}
 }
 
@@ -144,39 +159,65 @@ func decodeRequest(kind api.Kind, payload []byte) (any, error) {
 }
 
 // flush executes the batched calls under one world lock and writes all
-// replies with one write.
+// replies with one write. Reads are encoded straight into the reply
+// buffer while the lock is held (no messages built); the other replies
+// are marshalled after it is released.
 func (fc *framedConn) flush(calls []call) error {
 	if len(calls) == 0 {
 		return nil
 	}
 	s := fc.s
 	t0 := time.Now()
+	ra, fast := s.model.(readAppender)
+	if len(s.deviceHooks()) > 0 {
+		fast = false // faults act on request and response messages
+	}
 	var delay time.Duration
 	for i := range calls {
-		if calls[i].err == nil && calls[i].resp == nil {
-			if isFaultCall(&calls[i]) {
-				s.execFault(&calls[i])
+		c := &calls[i]
+		if c.fastRead && (!fast || c.err != nil) {
+			c.fastRead = false
+			if c.err == nil {
+				c.req = &pb.ReadRequest{Names: c.names}
+			}
+		}
+		if c.err == nil && c.resp == nil && !c.fastRead {
+			if isFaultCall(c) {
+				s.execFault(c)
 			} else {
-				delay = max(delay, s.faultDelay(&calls[i]))
+				delay = max(delay, s.faultDelay(c))
 			}
 		}
 	}
 	if delay > 0 {
 		time.Sleep(delay) // an injected latency: outside the world lock
 	}
+	out := fc.rbuf[:0]
 	s.mu.Lock()
 	now := s.now()
 	for i := range calls {
-		if calls[i].err == nil && calls[i].resp == nil {
-			s.exec(now, &calls[i])
+		c := &calls[i]
+		switch {
+		case c.fastRead:
+			start := len(out)
+			out = append(out, 0, 0, 0, 0, byte(api.KindOK), byte(c.id>>24), byte(c.id>>16), byte(c.id>>8), byte(c.id))
+			out = ra.AppendRead(now, c.names, out)
+			if n := len(out) - start - 4; n <= api.MaxFrame {
+				binary.BigEndian.PutUint32(out[start:], uint32(n))
+			} else {
+				out = out[:start]
+				c.fastRead, c.err = false, api.NewError(api.ReasonInternal, "reply exceeds the frame limit", "server")
+			}
+		case c.err == nil && c.resp == nil:
+			s.exec(now, c)
 		}
 	}
 	s.mu.Unlock()
-	fc.wmu.Lock()
-	defer fc.wmu.Unlock()
-	out := fc.out[:0]
 	for i := range calls {
 		c := &calls[i]
+		if c.fastRead {
+			continue
+		}
 		var err error
 		if c.err != nil {
 			out, err = api.AppendFrame(out, api.KindError, c.id, errorResponse(c.err))
@@ -192,9 +233,11 @@ func (fc *framedConn) flush(calls []call) error {
 		s.met.observe(calls[i].kind, calls[i].err != nil, d)
 	}
 	s.requests.Add(uint64(len(calls)))
+	fc.wmu.Lock()
 	_, err := fc.c.Write(out)
+	fc.wmu.Unlock()
 	if cap(out) <= 1<<20 {
-		fc.out = out
+		fc.rbuf = out
 	}
 	return err
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 	"testing"
 
@@ -33,6 +34,16 @@ func runChild(js string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	// CHAOSLAB_TEST_SERVER_CPUPROFILE profiles the server process of a
+	// benchmark (go tool pprof FILE).
+	if path := os.Getenv("CHAOSLAB_TEST_SERVER_CPUPROFILE"); path != "" {
+		if f, err := os.Create(path); err == nil {
+			defer f.Close()
+			if pprof.StartCPUProfile(f) == nil {
+				defer pprof.StopCPUProfile()
+			}
+		}
+	}
 	if err := Run(ctx, cfg, log); err != nil {
 		fmt.Fprintln(os.Stderr, "serve:", err)
 		return 2

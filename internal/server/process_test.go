@@ -26,6 +26,9 @@ func serveProcess(t testing.TB, cfg RunConfig) (Ready, *proc) {
 	js, _ := json.Marshal(cfg)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), childEnv+"="+string(js))
+	if n := os.Getenv("CHAOSLAB_TEST_SERVER_PROCS"); n != "" {
+		cmd.Env = append(cmd.Env, "GOMAXPROCS="+n) // the server process's GOMAXPROCS only
+	}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"chaoslab/internal/catalog"
+	"chaoslab/internal/client"
 )
 
 // RunConfig is what `chaoslab serve` runs.
@@ -25,61 +26,134 @@ type RunConfig struct {
 	Queue     int      // default subscriber queue length
 }
 
-// Run serves the devices selected by cfg until ctx ends, then shuts down
-// cleanly. Startup problems are returned before anything is served.
-func Run(ctx context.Context, cfg RunConfig, log *slog.Logger) error {
+// Hooks extend Start for what RunConfig cannot carry (the CLI's PyAlarm
+// notification dispatcher). The zero value adds nothing.
+type Hooks struct {
+	// ModelStart is the model's t = 0 (zero: now).
+	ModelStart time.Time
+	// Open runs after the listener is bound (addr is its address) and
+	// before the model is opened; it may fill o (AlarmNotify). The
+	// returned close function, if any, runs after the server has closed,
+	// also when startup fails later on.
+	Open func(addr string, cat *catalog.Catalog, o *OpenOptions) (close func(), err error)
+}
+
+// Running is a started server: Start returns it once every device
+// answers (and the ready file is written).
+type Running struct {
+	Addr   string    // the bound address
+	Server *Server   // the server
+	Model  *SimModel // its model
+	errc   chan error
+	pool   *client.Pool
+	hook   func()
+	log    *slog.Logger
+}
+
+// Done delivers Serve's result if it ends on its own (accept failure).
+func (r *Running) Done() <-chan error { return r.errc }
+
+// Close stops the server, then runs the hook's close function and closes
+// the peer pool.
+func (r *Running) Close() error {
+	err := r.Server.Close()
+	if r.hook != nil {
+		r.hook()
+	}
+	if r.pool != nil {
+		r.pool.Close()
+	}
+	return err
+}
+
+// Start opens the model of cfg, serves it on cfg.Listen and returns once
+// every device answers. Startup problems are returned before anything is
+// served.
+func Start(cfg RunConfig, hooks Hooks, log *slog.Logger) (*Running, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	if cfg.Catalog == "" {
-		return fmt.Errorf("no catalog given")
+		return nil, fmt.Errorf("no catalog given")
 	}
 	if len(cfg.Servers) > 0 && cfg.Host != "" {
-		return fmt.Errorf("a server process hosts either servers or a host, not both")
+		return nil, fmt.Errorf("a server process hosts either servers or a host, not both")
 	}
 	if cfg.Listen == "" {
 		cfg.Listen = "127.0.0.1:0"
 	}
 	start := time.Now()
+	modelStart := hooks.ModelStart
+	if modelStart.IsZero() {
+		modelStart = start
+	}
 	cat, err := catalog.Load(cfg.Catalog)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	model, pool, err := OpenModel(cat, OpenOptions{Servers: cfg.Servers, Host: cfg.Host, Seed: cfg.Seed, Start: start, Py3: cfg.Py3, Peers: cfg.Peers})
+	// Listen first: hooks (ACTION commands on this server's own devices)
+	// need the address before the model exists.
+	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if pool != nil {
-		defer pool.Close()
+	addr := ln.Addr().String()
+	oo := OpenOptions{Servers: cfg.Servers, Host: cfg.Host, Seed: cfg.Seed, Start: modelStart, Py3: cfg.Py3, Peers: cfg.Peers}
+	var hook func()
+	if hooks.Open != nil {
+		if hook, err = hooks.Open(addr, cat, &oo); err != nil {
+			ln.Close()
+			return nil, err
+		}
+	}
+	model, pool, err := OpenModel(cat, oo)
+	if err != nil {
+		ln.Close()
+		if hook != nil {
+			hook()
+		}
+		return nil, err
 	}
 	for _, p := range model.World().Problems() {
 		log.Warn("catalog problem", "problem", p.Error())
 	}
-	ln, err := net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		return err
-	}
 	name := strings.Join(cfg.Servers, ",")
 	srv := New(Options{Model: model, Server: name, Host: cfg.Host, Logger: log, Queue: cfg.Queue})
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	defer srv.Close()
+	r := &Running{Addr: addr, Server: srv, Model: model, errc: make(chan error, 1), pool: pool, hook: hook, log: log}
+	go func() { r.errc <- srv.Serve(ln) }()
 	if err := srv.CheckDevices(); err != nil {
-		return err
+		r.Close()
+		return nil, err
 	}
 	devs, attrs, _ := model.Stats()
-	addr := ln.Addr().String()
 	if cfg.ReadyFile != "" {
 		if err := WriteReady(cfg.ReadyFile, Ready{Addr: addr, Pid: os.Getpid(), Server: name, Host: cfg.Host, Devices: devs}); err != nil {
-			return err
+			r.Close()
+			return nil, err
 		}
 	}
 	log.Info("serving", "addr", addr, "devices", devs, "attributes", attrs, "startup", time.Since(start).Round(time.Microsecond))
+	return r, nil
+}
+
+// Run serves the devices selected by cfg until ctx ends, then shuts down
+// cleanly. Startup problems are returned before anything is served.
+func Run(ctx context.Context, cfg RunConfig, log *slog.Logger) error {
+	return RunHooks(ctx, cfg, Hooks{}, log)
+}
+
+// RunHooks is Run with hooks (see Start).
+func RunHooks(ctx context.Context, cfg RunConfig, hooks Hooks, log *slog.Logger) error {
+	r, err := Start(cfg, hooks, log)
+	if err != nil {
+		return err
+	}
 	select {
 	case <-ctx.Done():
-		log.Info("stopping", "reason", context.Cause(ctx))
-		return srv.Close()
-	case err := <-errc:
+		r.log.Info("stopping", "reason", context.Cause(ctx))
+		return r.Close()
+	case err := <-r.errc:
+		r.Close()
 		return err
 	}
 }

@@ -179,6 +179,10 @@ type call struct {
 	req  any
 	resp any
 	err  error
+	// A read on the framed fast path: names instead of req, the reply
+	// encoded by readAppender.
+	fastRead bool
+	names    []string
 }
 
 // exec runs one request against the model. The world lock must be held.

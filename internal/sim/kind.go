@@ -30,7 +30,10 @@ type Behavior interface {
 	Read(now time.Time, attr string) Reading
 	Write(now time.Time, attr string, v pyval.Value) error
 	Command(now time.Time, cmd string, arg pyval.Value) (pyval.Value, error)
-	// State returns the device state and status at now.
+	// State returns the device state and status at now. The World calls
+	// it before client requests and right after each Advance, and sends
+	// a State change event when it differs from the last one: a Behavior
+	// must not emit State events itself.
 	State(now time.Time) (State, string)
 	// Advance does the device's timed work, emitting events, and returns
 	// when it next has work (zero: nothing scheduled).

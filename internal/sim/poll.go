@@ -153,6 +153,11 @@ func (w *World) advance(now int64) Update {
 	t := time.Unix(0, now)
 	for _, d := range w.plugged {
 		n := d.plug.Advance(t, func(ev Event) { w.emitPlug(d, ev) })
+		// The plugged device's State follows its timed work (a PyAlarm
+		// device goes ON → ALARM when an alarm activates): check it now so
+		// that the change event leaves with this Advance, not at the next
+		// client read.
+		d.hook(now)
 		if !n.IsZero() && (next == 0 || n.UnixNano() < next) {
 			next = n.UnixNano()
 		}

@@ -39,6 +39,7 @@ type ctlRequest struct {
 	Add      []*Server `json:"add,omitempty"`
 	Fault    string    `json:"fault,omitempty"` // hold, release: the fault's id
 	Kill     bool      `json:"kill,omitempty"`  // hold: SIGKILL instead of SIGTERM
+	Until    time.Time `json:"until,omitzero"`  // hold: released by the supervisor at this time
 }
 
 // ctlReply is its answer: the servers acted on, or an error.
@@ -119,6 +120,7 @@ func (s *supervisor) control(req ctlRequest) ctlReply {
 			sv := newServerRecord(s.st.Dir, n.Name, n.Host, n.Devices)
 			s.st.Servers = append(s.st.Servers, sv)
 			sv.Addr = freeAddr()
+			s.ensureProxy(sv)
 			s.start(sv)
 			names = append(names, sv.Name)
 		}
@@ -142,7 +144,8 @@ func (s *supervisor) control(req ctlRequest) ctlReply {
 		s.opts.Log.Info(req.Verb, "server", sv.Name)
 		switch req.Verb {
 		case VerbHold:
-			sv.Desired, sv.Hold = DesiredStopped, req.Fault
+			sv.Desired, sv.Hold, sv.HoldUntil = DesiredStopped, req.Fault, req.Until
+			s.armHold(sv)
 			p.startAfter = false
 			if req.Kill && p.alive {
 				stopTimer(&p.restartTimer)
@@ -156,15 +159,9 @@ func (s *supervisor) control(req ctlRequest) ctlReply {
 			if sv.Hold != req.Fault {
 				continue
 			}
-			sv.Desired, sv.Hold = DesiredRunning, ""
-			if p.alive {
-				p.startAfter = p.stopping
-				continue
-			}
-			sv.RestartTimes = nil
-			s.start(sv)
+			s.release(sv, p)
 		case VerbStart:
-			sv.Desired, sv.Hold = DesiredRunning, ""
+			sv.Desired, sv.Hold, sv.HoldUntil = DesiredRunning, "", time.Time{}
 			if p.alive {
 				p.startAfter = p.stopping // started again while stopping
 				continue
@@ -172,7 +169,7 @@ func (s *supervisor) control(req ctlRequest) ctlReply {
 			sv.RestartTimes = nil // an operator start ends a crash loop
 			s.start(sv)
 		case VerbStop:
-			sv.Desired, sv.Hold = DesiredStopped, ""
+			sv.Desired, sv.Hold, sv.HoldUntil = DesiredStopped, "", time.Time{}
 			p.startAfter = false
 			s.stop(sv, p)
 		case VerbKill:
@@ -232,9 +229,10 @@ func (c *Control) Servers(ctx context.Context, verb string, patterns []string) (
 }
 
 // Hold holds the selected servers down for fault id (SIGKILL with kill,
-// else SIGTERM) and returns their names; see VerbHold.
-func (c *Control) Hold(ctx context.Context, id string, patterns []string, kill bool) ([]string, error) {
-	return c.do(ctx, ctlRequest{Verb: VerbHold, Patterns: patterns, Fault: id, Kill: kill})
+// else SIGTERM) and returns their names; see VerbHold. A non-zero until is
+// the hold's deadline: the supervisor releases it then by itself.
+func (c *Control) Hold(ctx context.Context, id string, patterns []string, kill bool, until time.Time) ([]string, error) {
+	return c.do(ctx, ctlRequest{Verb: VerbHold, Patterns: patterns, Fault: id, Kill: kill, Until: until})
 }
 
 // Release ends the hold of fault id on the selected servers; see VerbRelease.

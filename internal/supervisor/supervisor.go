@@ -70,6 +70,10 @@ type (
 		gen  int
 		kill bool // grace expired (else: backoff expired)
 	}
+	// holdEvent: the deadline of fault's hold on server name may have passed.
+	holdEvent struct {
+		name, fault string
+	}
 	ctlEvent struct {
 		req   ctlRequest
 		reply chan ctlReply
@@ -83,6 +87,7 @@ type supervisor struct {
 	events   chan any
 	quit     chan struct{}
 	shutdown bool
+	px       *proxies // nil unless the twin runs with proxies
 }
 
 // Run is the supervisor process: it loads DIR/state.json, adopts the
@@ -112,6 +117,13 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	self := Proc{Pid: os.Getpid(), Ticks: startTicks(os.Getpid())}
 	st.Supervisor = Supervisor{Proc: self, Started: opts.Now(), Control: ln.Addr().String(), Token: token}
+	if st.Proxies {
+		if s.px, err = startProxies(st.ProxySeed); err != nil {
+			return fmt.Errorf("netem proxies: %w", err)
+		}
+		defer s.px.close()
+		st.Supervisor.Netem = s.px.url
+	}
 	hs := s.serveControl(ln, token)
 	defer func() {
 		// Let handlers deliver the replies the loop gave them.
@@ -203,6 +215,8 @@ func (s *supervisor) boot() {
 		if sv.Addr == "" {
 			sv.Addr = freeAddr()
 		}
+		s.ensureProxy(sv)
+		s.armHold(sv)
 	}
 	for _, sv := range s.st.Servers {
 		if sv.Desired == DesiredRunning && !s.proc(sv.Name).alive {
@@ -255,10 +269,14 @@ func (s *supervisor) start(sv *Server) {
 	os.Remove(sv.ReadyFile)
 	args := []string{"serve", "--catalog", s.st.Catalog, "--server", sv.Name, "--listen", sv.Addr, "--ready-file", sv.ReadyFile}
 	for _, o := range s.st.Servers {
-		if o != sv && o.Addr != "" && !strings.HasSuffix(o.Addr, ":0") {
-			args = append(args, "--peer", o.Addr)
+		// Peers are reached like clients reach them: through their proxy
+		// when the twin has proxies, so network faults hit cross-server
+		// formula reads too.
+		if a := o.ClientAddr(); o != sv && a != "" && !strings.HasSuffix(a, ":0") {
+			args = append(args, "--peer", a)
 		}
 	}
+	args = append(args, s.st.ServeArgs...)
 	cmd := exec.Command(s.st.Binary, args...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	logf, err := os.OpenFile(sv.Log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
@@ -344,6 +362,7 @@ func (s *supervisor) handle(ev any) {
 		}
 		p.everReady = true
 		sv.Addr = ev.addr
+		s.ensureProxy(sv)
 		if sv.Phase == PhaseStarting {
 			sv.Phase = PhaseRunning
 		}
@@ -368,6 +387,17 @@ func (s *supervisor) handle(ev any) {
 		sv.Restarts++
 		sv.RestartTimes = append(recentTimes(sv.RestartTimes, now, s.st.Policy.withDefaults().Window), now)
 		s.start(sv)
+	case holdEvent:
+		sv := s.st.Server(ev.name)
+		if sv == nil || sv.Hold != ev.fault || sv.HoldUntil.IsZero() {
+			return
+		}
+		if s.opts.Now().Before(sv.HoldUntil) {
+			s.armHold(sv) // the clock disagrees with the timer: try again
+			return
+		}
+		s.opts.Log.Warn("hold deadline passed, releasing", "server", sv.Name, "fault", ev.fault)
+		s.release(sv, s.proc(sv.Name))
 	case ctlEvent:
 		rep := s.control(ev.req)
 		// Saved before the answer: a caller that then polls the state
@@ -421,6 +451,38 @@ func (s *supervisor) exited(ev exitEvent) {
 		gen, name := p.gen, sv.Name
 		p.restartTimer = time.AfterFunc(d.Delay, func() { s.send(timerEvent{name: name, gen: gen}) })
 	}
+}
+
+// ensureProxy gives sv its proxy when the twin runs with proxies.
+func (s *supervisor) ensureProxy(sv *Server) {
+	if s.px == nil || sv.Addr == "" {
+		return
+	}
+	if err := s.px.ensure(sv); err != nil {
+		s.opts.Log.Error("proxy", "server", sv.Name, "err", err)
+	}
+}
+
+// armHold schedules the release of sv's hold at its deadline: the
+// dead-man's switch that frees a server whose injector died.
+func (s *supervisor) armHold(sv *Server) {
+	if sv.Hold == "" || sv.HoldUntil.IsZero() {
+		return
+	}
+	name, fault := sv.Name, sv.Hold
+	d := max(sv.HoldUntil.Sub(s.opts.Now()), 0)
+	time.AfterFunc(d, func() { s.send(holdEvent{name: name, fault: fault}) })
+}
+
+// release ends sv's hold: desired running again, started now.
+func (s *supervisor) release(sv *Server, p *proc) {
+	sv.Desired, sv.Hold, sv.HoldUntil = DesiredRunning, "", time.Time{}
+	if p.alive {
+		p.startAfter = p.stopping
+		return
+	}
+	sv.RestartTimes = nil
+	s.start(sv)
 }
 
 // signal sends sig to the server's current process.

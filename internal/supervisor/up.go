@@ -25,6 +25,12 @@ type UpOptions struct {
 	Policy  Policy        // restart policy (zero = DefaultPolicy)
 	Timeout time.Duration // for every server to answer (default 30 s)
 	Poll    time.Duration // state polling period (default 20 ms)
+	// Proxies puts a netem proxy run by the supervisor in front of every
+	// server (see State.Proxies); ProxySeed seeds them.
+	Proxies   bool
+	ProxySeed uint64
+	// ServeArgs are extra arguments for every `chaoslab serve`.
+	ServeArgs []string
 	// Progress, when set, is called as servers become ready.
 	Progress func(ready, total int)
 }
@@ -98,13 +104,17 @@ func Up(ctx context.Context, o UpOptions) (*UpResult, error) {
 	st, err := LoadState(dir)
 	switch {
 	case errors.Is(err, ErrNoState):
-		st = &State{Version: StateVersion, Dir: dir, Catalog: catPath, Binary: bin, Policy: o.Policy.withDefaults(), Servers: want}
+		st = &State{Version: StateVersion, Dir: dir, Catalog: catPath, Binary: bin, Policy: o.Policy.withDefaults(), Servers: want,
+			Proxies: o.Proxies, ProxySeed: o.ProxySeed, ServeArgs: o.ServeArgs}
 		res.Started = true
 	case err != nil:
 		return nil, err
 	case st.Catalog != catPath:
 		return nil, fmt.Errorf("the twin in %s runs catalog %s, not %s: run `chaoslab down` first or use another --state", dir, st.Catalog, catPath)
 	case Alive(st.Supervisor.Proc, dir):
+		if o.Proxies && !st.Proxies {
+			return nil, fmt.Errorf("the twin in %s runs without proxies: run `chaoslab down` first to bring it up with --proxy", dir)
+		}
 		var missing []*Server
 		for _, sv := range want {
 			if st.Server(sv.Name) == nil {
@@ -143,6 +153,7 @@ func Up(ctx context.Context, o UpOptions) (*UpResult, error) {
 			}
 		}
 		st.Binary = bin
+		st.Proxies, st.ProxySeed, st.ServeArgs = o.Proxies, o.ProxySeed, o.ServeArgs
 		res.Started, res.Recovered = true, true
 	}
 	if res.Started {

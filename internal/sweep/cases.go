@@ -61,6 +61,9 @@ func (f *File) WriteDryRun(w io.Writer, cases []*Case, seed uint64) error {
 		if err != nil {
 			return err
 		}
+		if err := f.CheckCase(c); err != nil {
+			return fmt.Errorf("case %d (%s): %w", c.I, c.Key, err)
+		}
 		fmt.Fprintf(w, "%4d  %s  signal_count=%d\n", c.I, c.Key, n)
 	}
 	what := "full product"
@@ -84,4 +87,21 @@ func (f *File) signalCount(c *Case) (int, error) {
 		return 0, fmt.Errorf("%s: signal_count gave %d for case %d (%s); expected at least 1", f.SignalCount.Pos, n, c.I, c.Key)
 	}
 	return int(n), nil
+}
+
+// CheckCase binds the parts of a case that can be checked without running
+// it — its experiment (loaded and validated) and its fault specs — so
+// --dry-run reports what would make the case ERROR.
+func (f *File) CheckCase(c *Case) error {
+	if f.Experiment != nil {
+		if _, err := f.Experiment.Bind(c); err != nil {
+			return err
+		}
+	}
+	for _, ft := range f.Faults {
+		if _, err := ft.bind(c); err != nil {
+			return err
+		}
+	}
+	return nil
 }

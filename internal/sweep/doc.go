@@ -18,7 +18,10 @@
 // random subset, Latin hypercube), expressions (the formula language with
 // the parameters and _i bound), statistics (sample std, Student-t 95 % CI,
 // linear-interpolation percentiles, stated outlier policy) and the
-// breaking-point search (galloping then bisection over a predicate) — take
-// their randomness and clock from the caller. I/O lives in the Executor
-// implementations (twin + load, command channel) and the results writers.
+// breaking-point search (galloping then bisection over grid indexes, integer
+// or float to a stated resolution, monotonicity stated and contrary
+// evidence reported) — take their randomness and clock from the caller. I/O
+// lives in the Executor implementations (TwinExec: twin + load + bound
+// faults; ExpExec: a whole experiment through internal/experiment; CmdExec:
+// the command channel) and the results writers.
 package sweep

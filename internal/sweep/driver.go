@@ -24,6 +24,10 @@ type Probe struct {
 type Outcome struct {
 	Metrics map[string]float64
 	Raw     any // written to cases/NNNN/rep-R.json
+	// Status, if set, is the executor's own verdict (an experiment's):
+	// the repeat ends at least this badly, with Reason.
+	Status Status
+	Reason string
 }
 
 // Executor carries cases out. Prepare readies the system for a case (the
@@ -349,6 +353,9 @@ func (d *Driver) runRepeat(ctx context.Context, c *Case, r, count int) (*RepeatR
 		}
 	}
 	rr.Status, rr.Reason = d.FinalStatus(final, params)
+	if out != nil && out.Status != "" && Worst(rr.Status, out.Status) != rr.Status {
+		rr.Status, rr.Reason = out.Status, out.Reason
+	}
 	return rr, nil
 }
 

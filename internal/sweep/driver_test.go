@@ -219,3 +219,37 @@ search: {parameter: x, min: 1, max: 100, hypothesis: "latency < 425"}
 		t.Fatalf("%+v", res.Search)
 	}
 }
+
+// TestSearchDriverFloat searches a float parameter to a resolution of
+// 0.05 through the driver (latency = 10·x): the bound value is a float,
+// and the results state the monotonicity assumption.
+func TestSearchDriverFloat(t *testing.T) {
+	src := `
+matrix:
+  x: {type: range, min: 0.5, max: 10, step: 0.5}
+  stall: {values: [false]}
+command: {run: [unused]}
+metrics: [latency]
+search: {parameter: x, min: 0.5, max: 10, step: 0.05, verify: 1, hypothesis: "latency < 42.7"}
+`
+	f, ex, clk := newTestDriver(t, src)
+	out := t.TempDir()
+	res, err := Explore(context.Background(), RunOptions{File: f, Data: []byte(src), Seed: 1, Out: out, Exec: ex, Clock: clk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := res.Search; s == nil || s.Largest != 4.25 || s.FirstFail != 4.3 || s.Resolution != 0.05 || len(s.NonMonotonic) != 0 {
+		t.Fatalf("%+v", res.Search)
+	}
+	var tbl strings.Builder
+	res.WriteTable(&tbl)
+	for _, w := range []string{"largest value that holds 4.25; fails at 4.3 (resolution 0.05)", "assumes monotone degradation", "non-monotonic evidence: none seen"} {
+		if !strings.Contains(tbl.String(), w) {
+			t.Errorf("table lacks %q:\n%s", w, tbl.String())
+		}
+	}
+	b, _ := os.ReadFile(filepath.Join(out, JSONFile))
+	if !strings.Contains(string(b), `"assumption": "assumes monotone`) {
+		t.Errorf("results.json lacks the assumption")
+	}
+}

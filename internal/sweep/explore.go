@@ -55,8 +55,11 @@ func Explore(ctx context.Context, o RunOptions) (*Results, error) {
 		case f.Load != nil:
 			abs, _ := filepath.Abs(o.Out)
 			ex = &TwinExec{File: f, Binary: o.Binary, StateDir: filepath.Join(abs, "twin"), Timeout: time.Minute}
+		case f.Experiment != nil:
+			abs, _ := filepath.Abs(o.Out)
+			ex = &ExpExec{TwinExec: &TwinExec{File: f, Binary: o.Binary, StateDir: filepath.Join(abs, "twin"), Timeout: time.Minute}, Out: abs}
 		default:
-			return nil, errors.New("the matrix file has no case template (load with twin, or command): only --dry-run works")
+			return nil, errors.New("the matrix file has no case template (load with twin, experiment, or command): only --dry-run works")
 		}
 	}
 	tasks := o.Tasks
@@ -115,11 +118,15 @@ func runSearch(ctx context.Context, d *Driver, f *File, cases []*Case, out *OutD
 		}
 	}()
 	n := 0
-	pred := func(ctx context.Context, v int64, r int) (bool, any, error) {
+	pred := func(ctx context.Context, v float64, r int) (bool, any, error) {
 		b := Binding{Names: base.Names, Values: append([]Value(nil), base.Values...)}
+		var val Value = v
+		if f.Search.Spec.Ints {
+			val = int64(v)
+		}
 		for i, name := range b.Names {
 			if name == f.Search.Parameter {
-				b.Values[i] = v
+				b.Values[i] = val
 			}
 		}
 		n++

@@ -290,7 +290,7 @@ func (r *Results) WriteHTML(w io.Writer, plots []Plot) error {
 		writeSearch(&b, s)
 		fmt.Fprintf(&sb, "<h2>Breaking point</h2><pre>%s</pre><table><tr><th>value</th><th>repeat</th><th>holds</th></tr>", e(b.String()))
 		for _, t := range s.Trials {
-			fmt.Fprintf(&sb, "<tr><td>%d</td><td>%d</td><td>%v</td></tr>", t.Value, t.Repeat, t.Holds)
+			fmt.Fprintf(&sb, "<tr><td>%s</td><td>%d</td><td>%v</td></tr>", fmtF(t.Value), t.Repeat, t.Holds)
 		}
 		sb.WriteString("</table>")
 	}

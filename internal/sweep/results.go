@@ -164,11 +164,18 @@ func (r *Results) WriteTable(w io.Writer) error {
 func writeSearch(w io.Writer, s *SearchResult) {
 	switch {
 	case !s.Found:
-		fmt.Fprintf(w, "breaking point: the hypothesis fails already at %d\n", s.FirstFail)
+		fmt.Fprintf(w, "breaking point: the hypothesis fails already at %s\n", fmtF(s.FirstFail))
 	case s.MaxHolds:
-		fmt.Fprintf(w, "breaking point: beyond the searched range; the hypothesis holds up to the maximum %d\n", s.Largest)
+		fmt.Fprintf(w, "breaking point: beyond the searched range; the hypothesis holds up to the maximum %s\n", fmtF(s.Largest))
 	default:
-		fmt.Fprintf(w, "breaking point: largest value that holds %d; fails at %d\n", s.Largest, s.FirstFail)
+		fmt.Fprintf(w, "breaking point: largest value that holds %s; fails at %s (resolution %s)\n", fmtF(s.Largest), fmtF(s.FirstFail), fmtF(s.Resolution))
 	}
 	fmt.Fprintf(w, "search: %d trials (%v)\n", len(s.Trials), s.Phase)
+	fmt.Fprintf(w, "search %s\n", s.Assumption)
+	if len(s.NonMonotonic) == 0 {
+		fmt.Fprintln(w, "non-monotonic evidence: none seen in the trials")
+	}
+	for _, e := range s.NonMonotonic {
+		fmt.Fprintf(w, "NON-MONOTONIC evidence: %s\n", e)
+	}
 }

@@ -100,7 +100,10 @@ type File struct {
 	Config     *Template // runtime attribute configuration (SetConfig), no twin restart
 	Load       *Template
 	Command    *Template
-	Experiment *Template // reserved seam for internal/experiment
+	Experiment *ExpTemplate // an experiment per case (internal/experiment)
+	// Faults are fault specs (internal/fault) bound per case and applied
+	// during every repeat of a twin load case, undone after it.
+	Faults []*FaultTemplate
 
 	Signals     []Signal
 	SignalCount *Expr
@@ -143,7 +146,7 @@ func Parse(path string, data []byte) (*File, error) {
 	}
 	add(root.checkKeys("the matrix file", "title", "seed", "repeat", "runs", "outliers", "stall_timeout", "subset",
 		"matrix", "policies", "twin", "config", "load", "command", "experiment", "signals", "events", "signal_count",
-		"tasks", "metrics", "search"))
+		"tasks", "metrics", "search", "faults"))
 
 	// The seed's whole config nests the matrix in a policy: accept
 	// policies: [{class: policy.MultivariableExplorerPolicy, matrix, events}].
@@ -209,12 +212,22 @@ func Parse(path string, data []byte) (*File, error) {
 	for _, k := range []struct {
 		key string
 		dst **Template
-	}{{"twin", &f.Twin}, {"config", &f.Config}, {"load", &f.Load}, {"command", &f.Command}, {"experiment", &f.Experiment}} {
+	}{{"twin", &f.Twin}, {"config", &f.Config}, {"load", &f.Load}, {"command", &f.Command}} {
 		if n := root.get(k.key); n != nil {
 			t, err := compileTemplate(n)
 			add(err)
 			*k.dst = t
 		}
+	}
+	if n := root.get("experiment"); n != nil {
+		e, err := readExperiment(f.Dir, n)
+		add(err)
+		f.Experiment = e
+	}
+	if n := root.get("faults"); n != nil {
+		l, err := readFaults(n)
+		add(err)
+		f.Faults = l
 	}
 	if n := root.get("signals"); n != nil {
 		add(f.readSignals(n))
@@ -253,21 +266,25 @@ func Parse(path string, data []byte) (*File, error) {
 func (f *File) check(root *ynode) error {
 	var errs []error
 	kinds := 0
-	for _, t := range []*Template{f.Load, f.Command, f.Experiment} {
+	for _, t := range []*Template{f.Load, f.Command} {
 		if t != nil {
 			kinds++
 		}
 	}
+	if f.Experiment != nil {
+		kinds++
+	}
 	switch {
-	case f.Experiment != nil:
-		errs = append(errs, &PosError{Pos: root.keyPos("experiment"), Msg: "experiment cases are not supported yet (use load with twin, or command)"})
 	case kinds == 0 && !f.seedOnly():
-		errs = append(errs, &PosError{Pos: root.Pos, Msg: "missing case template: give load: (with twin:) or command:"})
+		errs = append(errs, &PosError{Pos: root.Pos, Msg: "missing case template: give load: (with twin:), experiment: or command:"})
 	case kinds > 1:
-		errs = append(errs, &PosError{Pos: root.Pos, Msg: "give one case template: load or command"})
+		errs = append(errs, &PosError{Pos: root.Pos, Msg: "give one case template: load, experiment or command"})
 	}
 	if f.Command != nil && (f.Twin != nil || f.Config != nil) {
 		errs = append(errs, &PosError{Pos: root.keyPos("command"), Msg: "a command case runs outside the twin: twin and config do not apply"})
+	}
+	if len(f.Faults) > 0 && f.Load == nil {
+		errs = append(errs, &PosError{Pos: root.keyPos("faults"), Msg: "faults apply to twin load cases (an experiment has its own method; a command runs outside the twin)"})
 	}
 	if f.Load != nil && f.Twin == nil {
 		errs = append(errs, &PosError{Pos: root.keyPos("load"), Msg: "a load case needs twin: {catalog: FILE}"})
@@ -694,7 +711,7 @@ func (f *File) readSearch(n *ynode) error {
 	if n.Kind != yMap {
 		return &PosError{Pos: n.Pos, Msg: "search: expected {parameter, min, max, step, repeats, hypothesis: [conditions]}"}
 	}
-	if err := n.checkKeys("search", "parameter", "min", "max", "step", "repeats", "hypothesis"); err != nil {
+	if err := n.checkKeys("search", "parameter", "min", "max", "step", "repeats", "hypothesis", "verify"); err != nil {
 		return err
 	}
 	s := &SearchConf{Pos: n.Pos, Spec: SearchSpec{Step: 1, Repeats: 1}}
@@ -711,9 +728,10 @@ func (f *File) readSearch(n *ynode) error {
 	} else {
 		add(&PosError{Pos: n.Pos, Msg: "search: missing parameter"})
 	}
+	ints := true
 	for _, k := range []struct {
 		key string
-		dst *int64
+		dst *float64
 		req bool
 	}{{"min", &s.Spec.Min, true}, {"max", &s.Spec.Max, true}, {"step", &s.Spec.Step, false}} {
 		c := n.get(k.key)
@@ -723,15 +741,27 @@ func (f *File) readSearch(n *ynode) error {
 			}
 			continue
 		}
-		v, err := integer(c, "search."+k.key)
+		v, isInt, err := number(c, "search."+k.key)
 		add(err)
 		*k.dst = v
+		ints = ints && isInt
 	}
-	if s.Spec.Step < 1 {
-		add(&PosError{Pos: n.keyPos("step"), Msg: "search.step must be at least 1"})
+	s.Spec.Ints = ints
+	if !(s.Spec.Step > 0) {
+		add(&PosError{Pos: n.keyPos("step"), Msg: "search.step (the resolution) must be positive"})
+	} else if (s.Spec.Max-s.Spec.Min)/s.Spec.Step > 1e9 {
+		add(&PosError{Pos: n.keyPos("step"), Msg: "search.step is too fine for the range (more than 1e9 grid points)"})
 	}
 	if s.Spec.Max < s.Spec.Min {
 		add(&PosError{Pos: n.keyPos("max"), Msg: "search.max is below search.min"})
+	}
+	if v := n.get("verify"); v != nil {
+		k, err := integer(v, "search.verify")
+		if err == nil && (k < 0 || k > 100) {
+			err = &PosError{Pos: v.Pos, Msg: "search.verify must be between 0 and 100"}
+		}
+		add(err)
+		s.Spec.Verify = int(k)
 	}
 	if r := n.get("repeats"); r != nil {
 		v, err := integer(r, "search.repeats")

@@ -22,7 +22,8 @@ func TestBadMatrixPositioned(t *testing.T) {
 		{"syntax", "matrix:\n  x: {values: [1]\n", "m.yaml:2"},
 		{"bad param name", "matrix:\n  _i: {values: [1]}\ncommand: {run: [a]}\n", "m.yaml:2:3: parameter name \"_i\""},
 		{"interp", "matrix:\n  x: {values: [1]}\ncommand: {run: [\"${x\"]}\n", "m.yaml:3:17: unclosed ${"},
-		{"experiment seam", "matrix:\n  x: {values: [1]}\nexperiment: {file: e.yaml}\n", "experiment cases are not supported yet"},
+		{"experiment file missing", "matrix:\n  x: {values: [1]}\nexperiment: {file: e.yaml}\n", "m.yaml:3:20: experiment: open e.yaml"},
+		{"search step", "matrix:\n  x: {values: [1]}\ncommand: {run: [a]}\nsearch: {parameter: x, min: 0, max: 1, step: 0, hypothesis: \"True\"}\n", "m.yaml:4:40: search.step (the resolution) must be positive"},
 		{"alias", "a: &a 1\nmatrix:\n  x: {values: [*a]}\ncommand: {run: [a]}\n", "aliases"},
 		{"search param", "matrix:\n  x: {values: [1]}\ncommand: {run: [a]}\nsearch: {parameter: y, min: 1, max: 2, hypothesis: \"True\"}\n", "search parameter \"y\" is not in the matrix"},
 	}

@@ -20,6 +20,7 @@ import (
 	"chaoslab/internal/api/chaoslabv1"
 	"chaoslab/internal/catalog"
 	"chaoslab/internal/client"
+	"chaoslab/internal/experiment"
 	"chaoslab/internal/load"
 	"chaoslab/internal/supervisor"
 )
@@ -35,11 +36,12 @@ type TwinExec struct {
 	StateDir string // twin state directory (inside the results directory)
 	Timeout  time.Duration
 
-	key   string
-	addrs []string
-	be    *load.ClientBackend
-	tg    map[string]*load.Targets
-	cfg   string // last applied runtime config
+	key       string
+	recovered bool // a crashed run's leftovers were cleared
+	addrs     []string
+	be        *load.ClientBackend
+	tg        map[string]*load.Targets
+	cfg       string // last applied runtime config
 }
 
 // twinConf is the bound twin template.
@@ -68,19 +70,31 @@ func decodeStrict(v any, dst any) error {
 }
 
 func (x *TwinExec) bindTwin(c *Case) (*twinConf, string, error) {
-	v, err := x.File.Twin.Bind(c.Vars())
-	if err != nil {
-		return nil, "", err
-	}
 	var t twinConf
-	if err := decodeStrict(v, &t); err != nil {
-		return nil, "", &PosError{Pos: x.File.Twin.Pos, Msg: "twin: " + err.Error() + " (expected catalog, devices, attributes: [{match, set: {property: value}}], up_timeout)"}
-	}
-	if t.Catalog == "" {
-		return nil, "", &PosError{Pos: x.File.Twin.Pos, Msg: "twin: missing catalog"}
-	}
-	if !filepath.IsAbs(t.Catalog) {
-		t.Catalog = filepath.Join(x.File.Dir, t.Catalog)
+	if x.File.Twin == nil && x.File.Experiment != nil {
+		// An experiment case without twin: runs on its system.catalog.
+		ex, err := x.File.Experiment.Bind(c)
+		if err != nil {
+			return nil, "", err
+		}
+		if ex.System.Catalog == "" {
+			return nil, "", &PosError{Pos: x.File.Experiment.Pos, Msg: "experiment case: give twin: {catalog: FILE} or system.catalog in the experiment"}
+		}
+		t.Catalog = ex.System.Catalog
+	} else {
+		v, err := x.File.Twin.Bind(c.Vars())
+		if err != nil {
+			return nil, "", err
+		}
+		if err := decodeStrict(v, &t); err != nil {
+			return nil, "", &PosError{Pos: x.File.Twin.Pos, Msg: "twin: " + err.Error() + " (expected catalog, devices, attributes: [{match, set: {property: value}}], up_timeout)"}
+		}
+		if t.Catalog == "" {
+			return nil, "", &PosError{Pos: x.File.Twin.Pos, Msg: "twin: missing catalog"}
+		}
+		if !filepath.IsAbs(t.Catalog) {
+			t.Catalog = filepath.Join(x.File.Dir, t.Catalog)
+		}
 	}
 	b, _ := json.Marshal(t)
 	sum := sha256.Sum256(b)
@@ -99,6 +113,10 @@ func (x *TwinExec) Prepare(ctx context.Context, c *Case) error {
 	t, key, err := x.bindTwin(c)
 	if err != nil {
 		return err
+	}
+	if !x.recovered {
+		x.recovered = true
+		x.recoverStale(ctx)
 	}
 	if key != x.key {
 		if err := x.down(ctx); err != nil {
@@ -119,11 +137,27 @@ func (x *TwinExec) Prepare(ctx context.Context, c *Case) error {
 // without errors: simulated devices refuse reads during their StartupDelay,
 // which would otherwise fail the first case of a fresh twin.
 func (x *TwinExec) waitReadable(ctx context.Context, c *Case) error {
-	spec, err := x.Spec(c)
-	if err != nil {
-		return err
+	var targets []string
+	if x.File.Load != nil {
+		spec, err := x.Spec(c)
+		if err != nil {
+			return err
+		}
+		targets = spec.Targets
+	} else if x.File.Experiment != nil {
+		ex, err := x.File.Experiment.Bind(c)
+		if err != nil {
+			return err
+		}
+		if ex.Load == nil {
+			return nil
+		}
+		targets = ex.Load.Targets
 	}
-	tg, err := load.ResolveTargets(ctx, x.be, spec.Targets, nil)
+	if len(targets) == 0 {
+		return nil
+	}
+	tg, err := load.ResolveTargets(ctx, x.be, targets, nil)
 	if err != nil {
 		return err
 	}
@@ -193,8 +227,14 @@ func (x *TwinExec) up(ctx context.Context, t *twinConf, key string) error {
 			timeout = d
 		}
 	}
-	res, err := supervisor.Up(ctx, supervisor.UpOptions{Dir: x.StateDir, Catalog: catPath, Binary: x.Binary, Timeout: timeout,
-		Policy: supervisor.Policy{Restart: supervisor.RestartNever}})
+	// Load cases measure one configuration: a crashed server stays down
+	// (the case fails). Experiments kill servers on purpose and rely on
+	// the supervisor's default restart policy.
+	pol := supervisor.Policy{Restart: supervisor.RestartNever}
+	if x.File.Experiment != nil {
+		pol = supervisor.Policy{}
+	}
+	res, err := supervisor.Up(ctx, supervisor.UpOptions{Dir: x.StateDir, Catalog: catPath, Binary: x.Binary, Timeout: timeout, Policy: pol})
 	if err != nil {
 		return fmt.Errorf("twin up: %w", err)
 	}
@@ -216,6 +256,21 @@ func (x *TwinExec) up(ctx context.Context, t *twinConf, key string) error {
 	}
 	x.be, x.tg, x.cfg = be, map[string]*load.Targets{}, ""
 	return nil
+}
+
+// recoverStale undoes what a crashed explore left in its state directory:
+// fault records whose injector is gone (faults: and experiment faults),
+// then a twin still up from that run.
+func (x *TwinExec) recoverStale(ctx context.Context) {
+	if _, err := os.Stat(filepath.Join(x.StateDir, "faults")); err == nil {
+		_ = clearOrphanFaults(ctx, x.StateDir)
+	}
+	if x.File.Experiment != nil {
+		_, _, _ = experiment.Recover(ctx, x.StateDir)
+	}
+	if _, err := supervisor.LoadState(x.StateDir); err == nil {
+		_, _ = supervisor.Down(ctx, supervisor.DownOptions{Dir: x.StateDir})
+	}
 }
 
 func (x *TwinExec) down(ctx context.Context) error {
@@ -408,7 +463,19 @@ func (x *TwinExec) Run(ctx context.Context, c *Case, repeat int, probe func(Prob
 			"in_flight": float64(s.InFlight), "not_issued": float64(s.NotIssued),
 		}})
 	})
+	var undo func() error
+	if len(x.File.Faults) > 0 {
+		undo, err = caseFaults(ctx, x.StateDir, c, x.File.Faults, spec.Seed)
+		if err != nil {
+			return nil, err
+		}
+	}
 	res, err := load.Run(ctx, spec, tg, load.Options{Backend: x.be, Subscriber: x.be, Live: live, CPU: load.ProcessCPU, Scrape: load.ScrapeHTTP})
+	if undo != nil {
+		if uerr := undo(); uerr != nil && err == nil && ctx.Err() == nil {
+			return nil, fmt.Errorf("undo faults: %w", uerr)
+		}
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()

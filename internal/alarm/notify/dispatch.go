@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"os"
 	osexec "os/exec"
 	"path/filepath"
@@ -32,7 +33,10 @@ type Dispatcher struct {
 	dropped, delivered, failed atomic.Int64
 	mu                         sync.Mutex
 	lastErr                    error
+	lastErrAt                  time.Time
+	failedBy                   map[DeliveryKind]int64
 	files                      map[string]*os.File
+	fails                      failLog
 	// post is the webhook transport (tests replace it).
 	post func(context.Context, *Webhook, alarm.Notification) error
 	// system runs an allowed system command.
@@ -46,6 +50,7 @@ func NewDispatcher(r *Router, exec Executor, size int) *Dispatcher {
 		size = 1024
 	}
 	return &Dispatcher{router: r, exec: exec, q: make(chan alarm.Notification, size), files: map[string]*os.File{},
+		failedBy: map[DeliveryKind]int64{}, fails: failLog{every: time.Minute, now: time.Now},
 		post: func(ctx context.Context, w *Webhook, n alarm.Notification) error { return w.Post(ctx, n) },
 		system: func(ctx context.Context, cmdline string) error {
 			return osexec.CommandContext(ctx, "/bin/sh", "-c", cmdline).Run()
@@ -85,16 +90,67 @@ func (d *Dispatcher) Run(ctx context.Context) {
 			}
 			for _, dl := range d.router.Route(n) {
 				if err := d.deliver(ctx, dl); err != nil {
-					d.failed.Add(1)
-					d.mu.Lock()
-					d.lastErr = err
-					d.mu.Unlock()
+					d.fail(dl, err)
 				} else {
 					d.delivered.Add(1)
 				}
 			}
 		}
 	}
+}
+
+// SetLogger makes the dispatcher log each delivery failure when it
+// happens, on l, at most one line per delivery target (kind and target)
+// per every (<= 0: one minute); the lines in between are counted and the
+// next line reports them as "suppressed". Call it before Run. Nil (the
+// default) logs nothing: failures are only counted (Stats).
+func (d *Dispatcher) SetLogger(l *slog.Logger, every time.Duration) {
+	if every <= 0 {
+		every = time.Minute
+	}
+	d.fails.log, d.fails.every = l, every
+}
+
+// fail counts a failed delivery and logs it (rate-limited).
+func (d *Dispatcher) fail(dl Delivery, err error) {
+	d.failed.Add(1)
+	d.mu.Lock()
+	d.lastErr = err
+	d.lastErrAt = d.fails.now()
+	d.failedBy[dl.Kind]++
+	d.mu.Unlock()
+	d.fails.report(dl, err)
+}
+
+// DispatchStats are the dispatcher's counters, monotonic over its life
+// (export them as counters: delivered, failed by kind, dropped).
+type DispatchStats struct {
+	Delivered int64
+	Failed    int64
+	Dropped   int64 // Send found the queue full
+	// FailedByKind splits Failed by delivery kind (log, flag, webhook,
+	// action).
+	FailedByKind map[DeliveryKind]int64
+	// LogSuppressed counts failures not logged because of the rate limit.
+	LogSuppressed int64
+	LastError     string
+	LastErrorTime time.Time
+}
+
+// Stats returns a snapshot of the counters; safe from any goroutine.
+func (d *Dispatcher) Stats() DispatchStats {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	s := DispatchStats{Delivered: d.delivered.Load(), Failed: d.failed.Load(), Dropped: d.dropped.Load(),
+		FailedByKind: make(map[DeliveryKind]int64, len(d.failedBy)), LogSuppressed: d.fails.suppressedTotal.Load(),
+		LastErrorTime: d.lastErrAt}
+	for k, v := range d.failedBy {
+		s.FailedByKind[k] = v
+	}
+	if d.lastErr != nil {
+		s.LastError = d.lastErr.Error()
+	}
+	return s
 }
 
 // Counts returns delivered, failed and dropped counts.

@@ -224,3 +224,37 @@ func FuzzReceivers(f *testing.F) {
 		}
 	})
 }
+
+// TestAllowedActionsPerDevice: a system command runs only when its first
+// word is allowed for the notifying device (or by the operator's list).
+func TestAllowedActionsPerDevice(t *testing.T) {
+	n := func(dev string, allowed ...string) alarm.Notification {
+		s := sample(alarm.MsgAlarm, time.Unix(0, 0))
+		s.Device, s.AllowedActions, s.Receivers = dev, allowed, "ACTION(alarm:system,beep $ALARM)"
+		return s
+	}
+	tests := []struct {
+		name string
+		cfg  Config
+		n    alarm.Notification
+		want bool
+	}{
+		{"device allows", Config{AllowSystem: true}, n("a/b/c", "ls", "beep"), true},
+		{"other device's list does not apply", Config{AllowSystem: true}, n("a/b/d", "ls"), false},
+		{"no list", Config{AllowSystem: true}, n("a/b/e"), false},
+		{"operator list", Config{AllowSystem: true, AllowedActions: []string{"beep"}}, n("a/b/e"), true},
+		{"system actions off", Config{}, n("a/b/c", "beep"), false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := NewRouter(tc.cfg)
+			ran := false
+			for _, d := range r.Route(tc.n) {
+				ran = ran || d.Kind == DeliverAction && d.Action.Kind == ActSystem
+			}
+			if ran != tc.want || (r.Stats.Refused == 1) == tc.want {
+				t.Errorf("ran %v (refused %d), want %v", ran, r.Stats.Refused, tc.want)
+			}
+		})
+	}
+}

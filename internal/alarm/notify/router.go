@@ -2,6 +2,7 @@ package notify
 
 import (
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -45,8 +46,14 @@ type Config struct {
 	// LogFile property is honoured too. $NAME/$DATE placeholders expand.
 	LogFile string
 	// AllowSystem enables ACTION(...:system,...) at all (off by default);
-	// even then only commands whose first word is in AllowedActions run.
-	AllowSystem    bool
+	// even then a command runs only when its first word is in the
+	// AllowedActions of the notifying device (Notification.AllowedActions:
+	// the device's property, else its class's, as PyAlarm checks them) or
+	// in AllowedActions here.
+	AllowSystem bool
+	// AllowedActions are first words allowed for every device (an
+	// operator's list; the catalog's per-device lists travel with each
+	// notification). Empty by default.
 	AllowedActions []string
 	// RateLimit: at most RateCount firing messages (ALARM, REMINDER) per
 	// alarm per RateLimit window; resolved messages always pass. Zero: no
@@ -150,7 +157,7 @@ func (r *Router) Route(n alarm.Notification) []Delivery {
 		for i := range a.Args {
 			a.Args[i] = Expand(a.Args[i], n)
 		}
-		if a.Kind == ActSystem && !r.allowed(a.Target) {
+		if a.Kind == ActSystem && !r.allowed(n, a.Target) {
 			r.Stats.Refused++
 			continue
 		}
@@ -171,7 +178,8 @@ func (r *Router) Route(n alarm.Notification) []Delivery {
 	return out
 }
 
-func (r *Router) allowed(cmdline string) bool {
+// allowed reports whether n's device may run the system command cmdline.
+func (r *Router) allowed(n alarm.Notification, cmdline string) bool {
 	if !r.cfg.AllowSystem {
 		return false
 	}
@@ -179,10 +187,5 @@ func (r *Router) allowed(cmdline string) bool {
 	if len(f) == 0 {
 		return false
 	}
-	for _, a := range r.cfg.AllowedActions {
-		if a == f[0] {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(n.AllowedActions, f[0]) || slices.Contains(r.cfg.AllowedActions, f[0])
 }

@@ -59,14 +59,14 @@ type twinT struct {
 func repoFile(p string) string { a, _ := filepath.Abs(filepath.Join("..", "..", "..", p)); return a }
 
 // upTwin brings the rw example twin up in a temp state dir; Cleanup takes it down.
-func upTwin(t *testing.T, catalog string) *twinT {
+func upTwin(t *testing.T, catalog string, upArgs ...string) *twinT {
 	t.Helper()
 	if skipE2E != "" {
 		t.Skip(skipE2E)
 	}
 	dir := t.TempDir()
 	tw := &twinT{t: t, dir: dir, state: filepath.Join(dir, "state")}
-	out, err := exec.Command(chaoslabBin, "up", "--state", tw.state, "--backoff", "100ms", repoFile(catalog)).CombinedOutput()
+	out, err := exec.Command(chaoslabBin, append([]string{"up", "--state", tw.state, "--backoff", "100ms", repoFile(catalog)}, upArgs...)...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("up: %v\n%s", err, out)
 	}

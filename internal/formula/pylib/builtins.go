@@ -485,45 +485,25 @@ func minmax(ctx *context, name string, op pyval.CmpOp, args []value, kw []keywor
 	if len(args) > 1 && !def.IsUndefined() {
 		return value{}, typeErr("Cannot specify a default for %s() with multiple positional arguments", name)
 	}
-	var best, bestKey value
-	var keyArg [1]value
-	visit := func(v value) error {
-		k := v
-		if !key.IsUndefined() {
-			keyArg[0] = v
-			r, err := pyval.Call(ctx, key, keyArg[:], nil)
-			if err != nil {
-				return err
-			}
-			k = r
-		}
-		if best.IsUndefined() {
-			best, bestKey = v, k
-			return nil
-		}
-		better, err := fastCompare(ctx, op, k, bestKey)
-		if err != nil {
-			return err
-		}
-		if better {
-			best, bestKey = v, k
-		}
-		return nil
-	}
 	if len(args) > 1 {
+		m := minMaxState{op: op, key: key}
 		if err := ctx.Step(int64(len(args))); err != nil {
 			return value{}, err
 		}
+		// A plain loop (no closure for forEach): max(x, y) of numbers does
+		// not allocate.
 		for _, v := range args {
-			if err := visit(v); err != nil {
+			if err := m.visit(ctx, v); err != nil {
 				return value{}, err
 			}
 		}
-		return best, nil
+		return m.best, nil
 	}
-	if err := forEach(ctx, args[0], visit); err != nil {
+	m := &minMaxState{op: op, key: key}
+	if err := forEach(ctx, args[0], func(v value) error { return m.visit(ctx, v) }); err != nil {
 		return value{}, err
 	}
+	best := m.best
 	if best.IsUndefined() {
 		if !def.IsUndefined() {
 			return def, nil
@@ -531,6 +511,37 @@ func minmax(ctx *context, name string, op pyval.CmpOp, args []value, kw []keywor
 		return value{}, valueErr("%s() arg is an empty sequence", name)
 	}
 	return best, nil
+}
+
+// minMaxState is the running best of min/max (CPython's min_max: the
+// first of equal items wins).
+type minMaxState struct {
+	op            pyval.CmpOp
+	key           value
+	best, bestKey value
+}
+
+func (m *minMaxState) visit(ctx *context, v value) error {
+	k := v
+	if !m.key.IsUndefined() {
+		r, err := pyval.Call(ctx, m.key, []value{v}, nil)
+		if err != nil {
+			return err
+		}
+		k = r
+	}
+	if m.best.IsUndefined() {
+		m.best, m.bestKey = v, k
+		return nil
+	}
+	better, err := fastCompare(ctx, m.op, k, m.bestKey)
+	if err != nil {
+		return err
+	}
+	if better {
+		m.best, m.bestKey = v, k
+	}
+	return nil
 }
 
 // fastCompare is pyval.Compare with inline paths for same-kind numbers and

@@ -227,6 +227,18 @@ func math1Any(name string, f func(ctx *context, a value) (value, error)) value {
 // a non-NaN to "math domain error" and an infinity from a finite input to
 // "math range error" (canOverflow) or a domain error.
 func math1(name string, f func(float64) float64, canOverflow bool) value {
+	v := math1Raw(name, f, canOverflow)
+	v.O.(*pyval.Func).Float = func(x float64) (float64, bool) {
+		r := f(x)
+		if math.IsNaN(r) && !math.IsNaN(x) || math.IsInf(r, 0) && !math.IsInf(x, 0) && !math.IsNaN(x) {
+			return 0, false
+		}
+		return r, true
+	}
+	return v
+}
+
+func math1Raw(name string, f func(float64) float64, canOverflow bool) value {
 	return math1Any(name, func(ctx *context, a value) (value, error) {
 		var x float64
 		if a.K == pyval.FloatKind {

@@ -481,26 +481,25 @@ func rTriangular(ctx *context, args []value, kw []keyword) (value, error) {
 }
 
 // muSigma binds (mu=0.0, sigma=1.0) for gauss and normalvariate.
+var muSigmaNames = []string{"mu", "sigma"}
+
 func muSigma(name string, args []value, kw []keyword) (float64, float64, error) {
 	var a [2]value
-	p := params{fn: name, names: []string{"mu", "sigma"}, npos: 2, nreq: 0, kwOK: true}
+	p := params{fn: name, names: muSigmaNames, npos: 2, nreq: 0, kwOK: true}
 	if err := p.bind(args, kw, a[:]); err != nil {
 		return 0, 0, err
 	}
 	mu, sigma := 0.0, 1.0
+	var err error
 	if !a[0].IsUndefined() {
-		f, err := floats(a[0])
-		if err != nil {
+		if mu, err = realArg(a[0]); err != nil {
 			return 0, 0, err
 		}
-		mu = f[0]
 	}
 	if !a[1].IsUndefined() {
-		f, err := floats(a[1])
-		if err != nil {
+		if sigma, err = realArg(a[1]); err != nil {
 			return 0, 0, err
 		}
-		sigma = f[0]
 	}
 	return mu, sigma, nil
 }

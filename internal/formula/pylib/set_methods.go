@@ -124,16 +124,19 @@ func sPop(ctx *context, self value, args []value, kw []keyword) (value, error) {
 	return items[0], nil
 }
 
+// The set methods follow setobject.c's structure (which set is copied,
+// which one is iterated, when a table is swapped or compacted) so that the
+// results iterate in CPython's order.
+
+func setVal(s *pyval.Set) value { return value{K: pyval.SetKind, O: s} }
+
+// addAll is set_update_internal: a set is merged (its layout copied when
+// possible), anything else is added element by element.
 func addAll(ctx *context, s *pyval.Set, x value) error {
-	return forEach(ctx, x, func(v value) error {
-		if err := s.Add(ctx, v); err != nil {
-			return err
-		}
-		if s.Len()&1023 == 0 {
-			return ctx.CheckSize(s.Len())
-		}
-		return nil
-	})
+	if x.K == pyval.SetKind || x.K == pyval.DictKind {
+		return s.Update(ctx, x)
+	}
+	return forEach(ctx, x, func(v value) error { return s.Add(ctx, v) })
 }
 
 // asSet returns x as a set, building a temporary one from an iterable.
@@ -148,6 +151,108 @@ func asSet(ctx *context, x value) (*pyval.Set, error) {
 	return s, nil
 }
 
+// binarySet applies a set operator of pyval (set_or, set_and, ...) to two sets.
+func binarySet(ctx *context, op pyval.Op, a *pyval.Set, b value) (*pyval.Set, error) {
+	r, err := pyval.Binary(ctx, op, setVal(a), b)
+	if err != nil {
+		return nil, err
+	}
+	return setOf(r), nil
+}
+
+// intersect is set_intersection.
+func intersect(ctx *context, a *pyval.Set, b value) (*pyval.Set, error) {
+	if b.K == pyval.SetKind {
+		return binarySet(ctx, pyval.OpAnd, a, b)
+	}
+	out, _ := pyval.NewSet(a.Frozen())
+	err := forEach(ctx, b, func(x value) error {
+		in, err := a.Has(ctx, x)
+		if err != nil || !in {
+			return err
+		}
+		return out.Add(ctx, x)
+	})
+	return out, err
+}
+
+// differenceUpdate is set_difference_update_internal.
+func differenceUpdate(ctx *context, s *pyval.Set, b value) error {
+	if b.K == pyval.SetKind {
+		return s.DifferenceUpdate(ctx, setOf(b))
+	}
+	err := forEach(ctx, b, func(x value) error {
+		_, err := s.Discard(ctx, x)
+		return err
+	})
+	s.Compact()
+	return err
+}
+
+// symDiffUpdate is set_symmetric_difference_update.
+func symDiffUpdate(ctx *context, s *pyval.Set, b value) error {
+	o, err := asSet(ctx, b)
+	if err != nil {
+		return err
+	}
+	return s.SymmetricDifferenceUpdate(ctx, o)
+}
+
+// setOpMulti is set_union / set_intersection_multi / set_difference_multi /
+// set_symmetric_difference on s and args.
+func setOpMulti(ctx *context, s *pyval.Set, args []value, op setOpKind) (*pyval.Set, error) {
+	if len(args) == 0 || op == opUnion {
+		cur, _ := s.Copy(s.Frozen())
+		for _, a := range args {
+			if err := addAll(ctx, cur, a); err != nil {
+				return nil, err
+			}
+		}
+		return cur, nil
+	}
+	switch op {
+	case opIntersection:
+		cur := s
+		for _, a := range args {
+			next, err := intersect(ctx, cur, a)
+			if err != nil {
+				return nil, err
+			}
+			cur = next
+		}
+		if cur == s {
+			cur, _ = s.Copy(s.Frozen())
+		}
+		return cur, nil
+	case opDifference:
+		var cur *pyval.Set
+		if args[0].K == pyval.SetKind {
+			next, err := binarySet(ctx, pyval.OpSub, s, args[0])
+			if err != nil {
+				return nil, err
+			}
+			cur = next
+		} else {
+			cur, _ = s.Copy(s.Frozen())
+			if err := differenceUpdate(ctx, cur, args[0]); err != nil {
+				return nil, err
+			}
+		}
+		for _, a := range args[1:] {
+			if err := differenceUpdate(ctx, cur, a); err != nil {
+				return nil, err
+			}
+		}
+		return cur, nil
+	}
+	// symmetric_difference: a new set of the argument, updated with s.
+	o, _ := pyval.NewSet(s.Frozen())
+	if err := addAll(ctx, o, args[0]); err != nil {
+		return nil, err
+	}
+	return o, o.SymmetricDifferenceUpdate(ctx, s)
+}
+
 type setOpKind uint8
 
 const (
@@ -156,72 +261,6 @@ const (
 	opDifference
 	opSymDiff
 )
-
-// combine returns a new set (frozen like a) = a <op> b.
-func combine(ctx *context, a *pyval.Set, b value, op setOpKind, frozen bool) (*pyval.Set, value, error) {
-	out, v := pyval.NewSet(frozen)
-	switch op {
-	case opUnion:
-		for _, x := range a.Items() {
-			if err := out.Add(ctx, x); err != nil {
-				return nil, value{}, err
-			}
-		}
-		if err := addAll(ctx, out, b); err != nil {
-			return nil, value{}, err
-		}
-	case opIntersection, opDifference:
-		bs, err := asSet(ctx, b)
-		if err != nil {
-			return nil, value{}, err
-		}
-		if err := ctx.Step(int64(a.Len())); err != nil {
-			return nil, value{}, err
-		}
-		for _, x := range a.Items() {
-			in, err := bs.Has(ctx, x)
-			if err != nil {
-				return nil, value{}, err
-			}
-			if in == (op == opIntersection) {
-				if err := out.Add(ctx, x); err != nil {
-					return nil, value{}, err
-				}
-			}
-		}
-	case opSymDiff:
-		bs, err := asSet(ctx, b)
-		if err != nil {
-			return nil, value{}, err
-		}
-		if err := ctx.Step(int64(a.Len() + bs.Len())); err != nil {
-			return nil, value{}, err
-		}
-		for _, x := range a.Items() {
-			in, err := bs.Has(ctx, x)
-			if err != nil {
-				return nil, value{}, err
-			}
-			if !in {
-				if err := out.Add(ctx, x); err != nil {
-					return nil, value{}, err
-				}
-			}
-		}
-		for _, x := range bs.Items() {
-			in, err := a.Has(ctx, x)
-			if err != nil {
-				return nil, value{}, err
-			}
-			if !in {
-				if err := out.Add(ctx, x); err != nil {
-					return nil, value{}, err
-				}
-			}
-		}
-	}
-	return out, v, nil
-}
 
 func setOp(name string, op setOpKind) method {
 	return func(ctx *context, self value, args []value, kw []keyword) (value, error) {
@@ -232,18 +271,16 @@ func setOp(name string, op setOpKind) method {
 		if op == opSymDiff && len(args) != 1 {
 			return value{}, typeErr("%s.symmetric_difference() takes exactly one argument (%d given)", pyval.TypeName(self), len(args))
 		}
-		cur, v := s.Copy(s.Frozen())
 		for _, a := range args {
 			if err := checkIterable(a); err != nil {
 				return value{}, err
 			}
-			next, nv, err := combine(ctx, cur, a, op, s.Frozen())
-			if err != nil {
-				return value{}, err
-			}
-			cur, v = next, nv
 		}
-		return v, nil
+		r, err := setOpMulti(ctx, s, args, op)
+		if err != nil {
+			return value{}, err
+		}
+		return setVal(r), nil
 	}
 }
 
@@ -256,18 +293,24 @@ func setUpdateOp(name string, op setOpKind) method {
 			if err := checkIterable(a); err != nil {
 				return err
 			}
-			res, _, err := combine(ctx, s, a, op, false)
+		}
+		switch op {
+		case opIntersection:
+			tmp, err := setOpMulti(ctx, s, args, op)
 			if err != nil {
 				return err
 			}
-			s.Clear()
-			for _, x := range res.Items() {
-				if err := s.Add(ctx, x); err != nil {
+			s.SwapBodies(tmp) // set_intersection_update_multi
+			return nil
+		case opDifference:
+			for _, a := range args {
+				if err := differenceUpdate(ctx, s, a); err != nil {
 					return err
 				}
 			}
+			return nil
 		}
-		return nil
+		return symDiffUpdate(ctx, s, args[0])
 	})
 }
 

@@ -63,7 +63,7 @@ func signalTrig(name string, f func(float64) float64) value {
 		}
 		return general(ctx, a, twoPiV)
 	}
-	return pyFunc(name, one, func(ctx *context, args []value, kw []keyword) (value, error) {
+	v := pyFunc(name, one, func(ctx *context, args []value, kw []keyword) (value, error) {
 		var a [2]value
 		if err := def.bind(ctx, args, kw, a[:]); err != nil {
 			return value{}, err
@@ -73,6 +73,12 @@ func signalTrig(name string, f func(float64) float64) value {
 		}
 		return general(ctx, a[0], a[1])
 	})
+	v.O.(*pyval.Func).Float = func(t float64) (float64, bool) {
+		x := twoPi * (t / twoPi)
+		r := f(x)
+		return r, !math.IsNaN(r) || math.IsNaN(x)
+	}
+	return v
 }
 
 // signalPhase is Signals.py's 2*pi*(t/period) as a float.
@@ -91,8 +97,10 @@ func signalPhase(ctx *context, t, period value) (float64, error) {
 }
 
 // signalArgs binds a Signals.py function's arguments, filling defaults.
-func signalArgs(ctx *context, d *pydef, args []value, kw []keyword, defs []value) ([]value, error) {
-	a := make([]value, len(d.names))
+// buf must have room for d's parameters (callers pass a stack array, so a
+// call does not allocate).
+func signalArgs(ctx *context, d *pydef, args []value, kw []keyword, defs []value, buf []value) ([]value, error) {
+	a := buf[:len(d.names)]
 	if err := d.bind(ctx, args, kw, a); err != nil {
 		return nil, err
 	}
@@ -126,7 +134,8 @@ var (
 
 // sSquare is 1. while fmod(t, period) <= duty*period, else 0.
 func sSquare(ctx *context, args []value, kw []keyword) (value, error) {
-	a, err := signalArgs(ctx, defSquare, args, kw, []value{{}, pyval.Float(0.5), twoPiV})
+	var buf [3]value
+	a, err := signalArgs(ctx, defSquare, args, kw, []value{{}, pyval.Float(0.5), twoPiV}, buf[:])
 	if err != nil {
 		return value{}, err
 	}
@@ -149,7 +158,8 @@ func sSquare(ctx *context, args []value, kw []keyword) (value, error) {
 }
 
 func sTriangle(ctx *context, args []value, kw []keyword) (value, error) {
-	a, err := signalArgs(ctx, defTriangle, args, kw, []value{{}, twoPiV})
+	var buf [3]value
+	a, err := signalArgs(ctx, defTriangle, args, kw, []value{{}, twoPiV}, buf[:])
 	if err != nil {
 		return value{}, err
 	}
@@ -181,7 +191,8 @@ func sTriangle(ctx *context, args []value, kw []keyword) (value, error) {
 }
 
 func sRamp(ctx *context, args []value, kw []keyword) (value, error) {
-	a, err := signalArgs(ctx, defRamp, args, kw, []value{{}, pyval.Float(1), twoPiV})
+	var buf [3]value
+	a, err := signalArgs(ctx, defRamp, args, kw, []value{{}, pyval.Float(1), twoPiV}, buf[:])
 	if err != nil {
 		return value{}, err
 	}

@@ -266,7 +266,12 @@ func newSetFrom(ctx *context, name string, frozen bool, args []value, kw []keywo
 	if len(args) == 0 {
 		return v, nil
 	}
-	err := forEach(ctx, args[0], func(x value) error { return s.Add(ctx, x) })
+	var err error
+	if k := args[0].K; k == pyval.SetKind || k == pyval.DictKind {
+		err = s.Update(ctx, args[0]) // set_merge: CPython copies a set's layout
+	} else {
+		err = forEach(ctx, args[0], func(x value) error { return s.Add(ctx, x) })
+	}
 	if err != nil {
 		return value{}, err
 	}

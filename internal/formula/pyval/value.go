@@ -98,6 +98,11 @@ type Func struct {
 	Fn   func(ctx *Context, args []Value, kw []Keyword) (Value, error)
 	F1   func(ctx *Context, a Value) (Value, error)
 	F2   func(ctx *Context, a, b Value) (Value, error)
+	// Float is an optional unboxed form of F1 for a float argument, used by
+	// the compiler's fused numeric paths: the result, or false when the
+	// call must go through F1 (it would raise). It must be pure, must not
+	// panic, and must agree with F1 bit for bit.
+	Float func(x float64) (float64, bool)
 	// Self is the receiver of a bound method (for repr), or Undefined.
 	Self Value
 	// Lambda marks a user function (repr "<function <lambda> at 0x...>").

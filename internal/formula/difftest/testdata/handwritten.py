@@ -273,6 +273,26 @@ CASES = {
         "", "   ", "(1,", "**2", "not", "[x for x in]", "{1: 2, 3}", "1 + 1 # comment", "\\\n1", "(1 +\n 2)",
         "f(**x, *y)", "f(a=1, 2)", "1_000_", "0b102", "1e", "u'a'", "r'\\n'", "b'a' 'b'", "'a' 'b'",
     ],
+    # Set layouts: set(a set) and frozenset(a set) copy the table (set_merge),
+    # the methods copy, iterate and swap tables as setobject.c does; negative
+    # ints probe with a large unsigned perturb.
+    "containers/set-order": [
+        "set(set(((1, 2), 3)))", "frozenset(set(((1, 2), 3)))", "set({-3, -6, -32, -17, -2, -10, 0})",
+        "set(set([2.5, -1, 0]) ^ {v % 4 for v in range(0, 8)})", "set({True: 1, 0: 2, -5: 3})",
+        "set([-3, -6, -32, -17, -2, -10, 0]).union([-36, -2, -40, -10, -24, -5, -26, -28, 5])",
+        "set([-3, -6, -32, -17, -2, -10, 0]).union({-36, -2, -40}, [-6, -5, -10])",
+        "set([-3, -6, -32, -17, -2, -10, 0]).intersection([-36, -2, -40, -10, -24, -5, -26, -28, 5])",
+        "set([-3, -6, -32, -17, -2, -10, 0]).intersection({-36, -2, -40, -10, -24, -5}, {-6, -5, -10, -2})",
+        "set([-3, -6, -32, -17, -2, -10, 0]).difference([-36, -2, -40, -10], {-6, -5, -10})",
+        "set(range(-40, 0)).difference(range(-30, -2))", "set(range(-40, 0)).difference({-1, -2, -40})",
+        "set([-3, -6, -32, -17, -2, -10, 0]).symmetric_difference([-36, -2, -40, -10, -24, -5, -26, -28, 5])",
+        "(lambda s: (s.intersection_update({-3, -6, -32, -17, -2, -10, 0}), s)[1])(set(range(-40, 9)))",
+        "(lambda s: (s.difference_update(range(-35, -3)), s)[1])(set(range(-40, 9)))",
+        "(lambda s: (s.difference_update({-3, -6, -32, -17, -2, -10, 0}), s)[1])(set([-36, -2, -40, -10, -24, -5, -26, -28, 5]))",
+        "(lambda s: (s.symmetric_difference_update([-3, -6, -32, -17, -2, -10, 0]), s)[1])(set([-36, -2, -40, -10, 5]))",
+        "(lambda s: (s.update({-3, -6, -32, -17, -2, -10, 0}), s)[1])(set([-36, -2, -40, -10, -24, -5, -26, -28, 5]))",
+        "{-1, -2, -3, -2**61, -2**61 + 1, 2**61 - 1, -2**63, -2**64}", "set(set({-2**61 - 1, -2**61 - 2, -7, -9}))",
+    ],
 }
 
 # Variables shared by cases that mention them (only the names a case uses are
