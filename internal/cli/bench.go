@@ -195,7 +195,7 @@ func (b *bencher) load(ctx context.Context) ([]benchResult, error) {
 		return nil, err
 	}
 	defer be.Close()
-	spec := load.Spec{Targets: []string{"bench/dev/0/*"}, Rate: 5_000_000, Duration: load.Duration(b.dur), MaxInFlight: 256, MaxLate: load.Duration(-1)}
+	spec := load.Spec{Targets: []string{"bench/dev/0/*"}, Rate: 5_000_000, Duration: load.Duration(b.dur), MaxInFlight: 256, MaxLate: load.Duration(b.dur)}
 	tg, err := load.ResolveTargets(ctx, be, spec.Targets, nil)
 	if err != nil {
 		return nil, err

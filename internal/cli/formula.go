@@ -113,7 +113,7 @@ An EXPR starting with "-" must follow "--".`,
 		},
 	}
 	f := cmd.Flags()
-	f.BoolVar(&py2, "py2", false, "Python 2 semantics (integer /, None orders first, 10L, <>, `x`)")
+	f.BoolVar(&py2, "py2", false, "Python 2 semantics (integer /, None orders first, 10L, <>, backquote repr)")
 	f.Int64Var(&seed, "seed", 0, "seed of the random functions (default 0: reproducible output)")
 	f.StringArrayVar(&vars, "var", nil, "bind NAME to a Python literal: NAME=PYTHON_LITERAL (repeatable)")
 	f.BoolVar(&asJSON, "json", false, "print {\"repr\",\"type\"} or {\"error\"} as JSON on stdout")

@@ -64,6 +64,7 @@ func newRoot(s Streams) *cobra.Command {
 		newTwinCmd(s),
 		newFaultCmd(s),
 		newExploreCmd(s),
+		newDocsCmd(s),
 	)
 	root.AddCommand(newClientCmds(s)...)
 	root.AddCommand(ExperimentCmds(s)...)
