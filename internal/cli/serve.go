@@ -157,6 +157,9 @@ func startServe(cfg server.RunConfig, al alarmServe, log *slog.Logger) (*serving
 		// like any client's, then the peers.
 		pool := client.NewPool(client.NewPeers(append([]string{addr}, cfg.Peers...)))
 		disp := notify.NewDispatcher(notify.NewRouter(ncfg), notify.ClientExecutor{Pool: pool}, al.queue)
+		// Each delivery failure is logged when it happens (one line per
+		// target a minute at most), not only in the summary at stop.
+		disp.SetLogger(log, time.Minute)
 		o.AlarmNotify = notify.Wire(disp)
 		tw.disp = disp
 		dctx, stop := context.WithCancel(context.Background())

@@ -100,7 +100,7 @@ func (d *decoder) loadSpec(raw map[string]any, p []string) *load.Spec {
 		msg := err.Error()
 		if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
 			key, _ := strconv.Unquote(f)
-			d.errs.Add(d.at(at(p, key), true), "unknown key %q in %s (see docs/load.md)", key, pointer(p))
+			d.semantic(at(p, key), true, "unknown key %q in %s (see docs/load.md)", key, pointer(p))
 			return nil
 		}
 		var te *json.UnmarshalTypeError
@@ -290,7 +290,7 @@ func (d *decoder) step(s *Step, p []string) {
 					if sg := suggest(k, ConfigKeys); sg != "" {
 						msg += fmt.Sprintf(" (did you mean %q?)", sg)
 					}
-					d.errs.Add(d.at(at(p, "attributes", k), true), "%s", msg)
+					d.semantic(at(p, "attributes", k), true, "%s", msg)
 					continue
 				}
 				if _, err := configValue(k, v); err != nil {

@@ -73,8 +73,14 @@ func Load(name string, data []byte) (*Experiment, error) {
 	d.root = root
 	v := config.ToValue(root, config.ExactNumbers)
 	d.validate(v)
-	if len(d.errs) > 0 {
-		return nil, d.errs.Sorted()
+	// The semantic checks run on what the schema accepted, so that a user
+	// sees an unknown action next to a bad duration in one pass: every
+	// node the schema rejected is cut out of the value first, and the
+	// semantic errors on or around a cut node (consequences of the cut,
+	// such as "missing tolerance" after a bad tolerance) are dropped.
+	schemaErrs := len(d.errs) > 0
+	for _, p := range d.cuts {
+		v = cut(v, p)
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -83,7 +89,9 @@ func Load(name string, data []byte) (*Experiment, error) {
 	}
 	x := &Experiment{Source: string(data), File: name}
 	if err := json.Unmarshal(b, x); err != nil {
-		d.errs.Add(Pos{File: name, Line: 1, Col: 1}, "%v", err)
+		if !schemaErrs { // else the schema has said what is wrong
+			d.errs.Add(Pos{File: name, Line: 1, Col: 1}, "%v", err)
+		}
 		return nil, d.errs.Sorted()
 	}
 	d.check(x)
@@ -93,20 +101,104 @@ func Load(name string, data []byte) (*Experiment, error) {
 	return x, nil
 }
 
+// cut removes the value at path from v (a map key is deleted, a list item
+// becomes null so that later items keep their index).
+func cut(v any, path []string) any {
+	if len(path) == 0 {
+		return nil
+	}
+	switch t := v.(type) {
+	case map[string]any:
+		c, ok := t[path[0]]
+		if !ok {
+			return v
+		}
+		if len(path) == 1 {
+			delete(t, path[0])
+		} else {
+			t[path[0]] = cut(c, path[1:])
+		}
+	case []any:
+		i, err := strconv.Atoi(path[0])
+		if err != nil || i < 0 || i >= len(t) {
+			return v
+		}
+		t[i] = cut(t[i], path[1:])
+	}
+	return v
+}
+
+// related reports whether one path is a prefix of the other (the same
+// node, an ancestor or a descendant).
+func related(a, b []string) bool {
+	n := min(len(a), len(b))
+	return slices.Equal(a[:n], b[:n])
+}
+
 type decoder struct {
 	file string
 	root ast.Node
 	errs ErrorList
+	// cuts are the nodes the schema rejected (cut before decoding);
+	// quiet are the paths the schema reported on (cut nodes, missing
+	// properties, unknown keys): semantic errors related to one are
+	// consequences and are not reported.
+	cuts, quiet [][]string
 }
 
-// at is the position of the node at path (its key when key is set).
+// muted reports whether a semantic error at path follows from a schema
+// error.
+func (d *decoder) muted(path []string) bool {
+	for _, q := range d.quiet {
+		if related(path, q) {
+			return true
+		}
+	}
+	return false
+}
+
+// semantic reports a semantic problem at the node at path (its key when
+// key is set) unless a schema error explains it.
+func (d *decoder) semantic(path []string, key bool, format string, args ...any) {
+	if d.muted(path) {
+		return
+	}
+	d.errs.Add(d.at(path, key), format, args...)
+}
+
+// at is the position of the node at path (its key when key is set). A
+// block mapping is where its first key is (goccy puts it at the first
+// colon).
 func (d *decoder) at(path []string, key bool) Pos {
-	return config.NodePos(d.file, config.Find(d.root, path, key))
+	n := config.Find(d.root, path, key)
+	switch m := config.Unwrap(n).(type) {
+	case *ast.MappingNode:
+		if !m.IsFlowStyle && len(m.Values) > 0 {
+			n = m.Values[0].Key
+		}
+	case *ast.MappingValueNode:
+		n = m.Key
+	}
+	return config.NodePos(d.file, n)
 }
 
-// add reports a problem at path with the path spelled in the message.
+// add reports a semantic problem at path with the path spelled in the
+// message (unless a schema error explains it).
 func (d *decoder) add(path []string, format string, args ...any) {
+	d.semantic(path, false, "%s: %s", pointer(path), fmt.Sprintf(format, args...))
+}
+
+// schemaAdd reports a schema violation at path with the path spelled in
+// the message, and cuts the node.
+func (d *decoder) schemaAdd(path []string, format string, args ...any) {
 	d.errs.Add(d.at(path, false), "%s: %s", pointer(path), fmt.Sprintf(format, args...))
+	d.cut(path)
+}
+
+func (d *decoder) cut(path []string) {
+	p := slices.Clone(path)
+	d.cuts = append(d.cuts, p)
+	d.quiet = append(d.quiet, p)
 }
 
 func (d *decoder) validate(v any) {
@@ -123,25 +215,29 @@ func (d *decoder) validate(v any) {
 			for _, p := range k.Properties {
 				path := append(append([]string(nil), loc...), p)
 				d.errs.Add(d.at(path, true), "%s", config.UnknownKey(p, allowed))
+				d.cut(path)
 			}
 		case *kind.Required:
 			d.errs.Add(d.at(loc, false), "%s: missing %s", pointer(loc), strings.Join(k.Missing, ", "))
+			for _, m := range k.Missing {
+				d.quiet = append(d.quiet, append(slices.Clone(loc), m))
+			}
 		case *kind.Pattern:
 			if strings.Contains(k.Want, "ns|us") {
-				d.add(loc, "invalid duration %q; want e.g. 500ms, 2s, 1m30s", k.Got)
+				d.schemaAdd(loc, "invalid duration %q; want e.g. 500ms, 2s, 1m30s", k.Got)
 			} else {
-				d.add(loc, "invalid amount %q; want a count (3) or a percentage (25%%)", k.Got)
+				d.schemaAdd(loc, "invalid amount %q; want a count (3) or a percentage (25%%)", k.Got)
 			}
 		case *kind.AnyOf:
-			d.add(loc, "want a count (3) or a percentage (\"25%%\")")
+			d.schemaAdd(loc, "want a count (3) or a percentage (\"25%%\")")
 		case *kind.Enum:
-			d.add(loc, "%s", config.Message(e))
+			d.schemaAdd(loc, "%s", config.Message(e))
 		default:
 			return false
 		}
 		return true
 	}, func(e *jsonschema.ValidationError) {
-		d.add(e.InstanceLocation, "%s", config.Message(e))
+		d.schemaAdd(e.InstanceLocation, "%s", config.Message(e))
 	})
 }
 

@@ -137,7 +137,7 @@ func BenchmarkF1GoSin(b *testing.B) {
 			return pyval.Float(math.Sin(a.Float64())), nil
 		}
 		return pyval.Value{}, pyval.Errorf("TypeError", "must be real number, not %s", pyval.TypeName(a))
-	}})
+	}, Float: func(x float64) (float64, bool) { return math.Sin(x), true }})
 	p, err := Compile("PRef + 1e-7*sin(PI*t)", &Options{HostNames: map[string]bool{"PRef": true, "t": true},
 		Globals: map[string]pyval.Value{"PI": pyval.Float(math.Pi), "sin": goSin}, Pure: map[string]bool{"sin": true}})
 	if err != nil {
