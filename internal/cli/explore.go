@@ -27,12 +27,16 @@ func newExploreCmd(s Streams) *cobra.Command {
 		Long: `explore expands the parameter matrix (discrete, range and sample parameters;
 the full product or a seeded random / Latin-hypercube subset), runs every case
 with its repeats — the twin with catalog overrides, runtime polling/event
-configuration and a load, or a command — ends each on its signal conditions
-(OK / FAILED / STALLED on no progress), and writes a results directory:
+configuration, a load and faults (injected per repeat, recorded and always
+undone), a whole chaos experiment (its verdict is the case's status), or a
+command — ends each on its signal conditions (OK / FAILED / STALLED on no
+progress), and writes a results directory:
 journal.jsonl (one fsynced line per finished case), results.csv, results.json,
 cases/ (raw data), plots/*.svg and report.html. --resume continues an
 interrupted run without rerunning finished cases. A search: section runs a
-breaking-point search instead. Exit 0 when every case is OK, 1 otherwise.`,
+breaking-point search instead (galloping then bisection, with repeats; it
+assumes monotonic degradation and reports evidence against it). Exit 0 when
+every case is OK, 1 otherwise, 2 for a bad file, 3 when interrupted.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			data, err := os.ReadFile(args[0])

@@ -40,7 +40,7 @@ func TestLoadAllErrors(t *testing.T) {
 	want := strings.Join([]string{
 		`bad.yaml:4:13: steady_state.interval: invalid duration "5 seconds"; want e.g. 500ms, 2s, 1m30s`,
 		`bad.yaml:7:15: steady_state.probes[0].metric: unknown metric "latncy_p99_ms" (did you mean "latency_p99_ms"?)`,
-		`bad.yaml:9:11: steady_state.probes[1].tolerance: missing tolerance: equals, one_of, min, max, range, regex, jsonpath or compare`,
+		`bad.yaml:9:7: steady_state.probes[1].tolerance: missing tolerance: equals, one_of, min, max, range, regex, jsonpath or compare`,
 		`bad.yaml:12:13: method[0].action: unknown action "server.kil" (did you mean "server.kill"?)`,
 		`bad.yaml:15:36: method[1].target.pick: want a count (3) or a percentage ("25%")`,
 		`bad.yaml:16:17: method[1].attributes: toxic spec: attributes.latency: invalid duration "fast"`,
