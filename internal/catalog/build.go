@@ -18,6 +18,9 @@ type builder struct {
 	hostAt map[string]Pos
 	// classClash remembers reported device/class conflicts (one error each).
 	classClash map[devKey]bool
+	// shifts holds, by the position of a value's text, where the file
+	// spells the text with more bytes (see csvCell.shifts).
+	shifts map[Pos][]int
 }
 
 type devKey struct{ server, device string }
@@ -30,6 +33,7 @@ func newBuilder(path string) *builder {
 		hostAt:  map[string]Pos{},
 
 		classClash: map[devKey]bool{},
+		shifts:     map[Pos][]int{},
 	}
 }
 
@@ -133,7 +137,7 @@ func splitAttrProp(name string) (attr, prop string, ok, bad bool) {
 // "\n" escape (if the first element contains the two characters \n, all
 // elements are joined with \n and split again) and the removal of trailing
 // empty elements (keeping at least one).
-func normalize(p *Property, escapes bool) {
+func normalize(p *Property, escapes bool, shifts map[Pos][]int) {
 	if escapes && len(p.Values) > 0 && strings.Contains(p.Values[0], `\n`) {
 		var vals []string
 		var at []Pos
@@ -142,6 +146,7 @@ func normalize(p *Property, escapes bool) {
 			if i < len(p.At) {
 				pos = p.At[i]
 			}
+			sh := shifts[pos]
 			off := 0
 			for {
 				j := strings.Index(v[off:], `\n`)
@@ -150,7 +155,19 @@ func normalize(p *Property, escapes bool) {
 					end = off + j
 				}
 				vals = append(vals, v[off:end])
-				at = append(at, advance(pos, v[:off]))
+				sub := advanceShifted(pos, v[:off], sh)
+				at = append(at, sub)
+				if off > 0 && len(sh) > 0 {
+					var rest []int
+					for _, o := range sh {
+						if o > off {
+							rest = append(rest, o-off)
+						}
+					}
+					if rest != nil {
+						shifts[sub] = rest
+					}
+				}
 				if j < 0 {
 					break
 				}
@@ -168,15 +185,30 @@ func normalize(p *Property, escapes bool) {
 }
 
 // advance moves pos over text (which may hold newlines).
-func advance(pos Pos, text string) Pos {
+func advance(pos Pos, text string) Pos { return advanceShifted(pos, text, nil) }
+
+// advanceShifted moves pos over text, which the file spells with one more
+// byte before each offset in shifts (ascending; see csvCell.shifts).
+func advanceShifted(pos Pos, text string, shifts []int) Pos {
 	if !pos.IsValid() {
 		return pos
 	}
 	for i := 0; i < len(text); i++ {
+		for len(shifts) > 0 && shifts[0] <= i {
+			if shifts[0] == i {
+				pos.Col++
+			}
+			shifts = shifts[1:]
+		}
 		if text[i] == '\n' {
 			pos.Line++
 			pos.Col = 1
 		} else {
+			pos.Col++
+		}
+	}
+	for _, o := range shifts {
+		if o == len(text) { // the byte after text follows an extra one
 			pos.Col++
 		}
 	}
@@ -213,7 +245,7 @@ func (b *builder) finish(escapes bool) (*Catalog, error) {
 	c := b.c
 	norm := func(ps []*Property) {
 		for _, p := range ps {
-			normalize(p, escapes)
+			normalize(p, escapes, b.shifts)
 		}
 	}
 	for _, k := range c.Classes {
@@ -238,6 +270,9 @@ func (b *builder) finish(escapes bool) (*Catalog, error) {
 	b.errs.Sort()
 	b.warns.Sort()
 	c.Warnings = b.warns
+	if len(b.shifts) > 0 {
+		c.shifts = b.shifts
+	}
 	return c, b.errs.Err()
 }
 

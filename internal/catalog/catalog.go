@@ -1,13 +1,5 @@
 package catalog
 
-// Pos is a position in a catalog file. Line and Col are 1-based; a zero Pos
-// means "unknown" (e.g. a catalog built in code).
-type Pos struct {
-	File string
-	Line int
-	Col  int
-}
-
 // Catalog is a whole control system.
 type Catalog struct {
 	// Path is the file the catalog was read from ("" if built in code).
@@ -26,6 +18,40 @@ type Catalog struct {
 	// Warnings are non-fatal remarks from the reader (ignored rows, unknown
 	// attribute properties ...), sorted by position.
 	Warnings ErrorList
+
+	// shifts holds, by Property.At, the offsets in a value's text where
+	// the file has one byte more than the text (a doubled quote or a CRLF
+	// in a quoted CSV cell); see Locate.
+	shifts map[Pos][]int
+}
+
+// Locate returns where a byte of a property value is in the file. at is
+// the value's Property.At; text is the value's text from byte off on, and
+// the result is the position of the byte that follows text. The first off
+// bytes of the value must be on one line (a "NAME=" prefix). Quoted CSV
+// cells are accounted for: the opening quote is already in at, each
+// doubled quote inside counts two columns, a line break starts a new line.
+// YAML values are located as if written plain.
+func (c *Catalog) Locate(at Pos, off int, text string) Pos {
+	if !at.IsValid() {
+		return at
+	}
+	var sh []int
+	if c != nil {
+		sh = c.shifts[at]
+	}
+	at.Col += off
+	for len(sh) > 0 && sh[0] <= off {
+		if sh[0] > 0 {
+			at.Col++
+		}
+		sh = sh[1:]
+	}
+	var rel []int
+	for _, o := range sh {
+		rel = append(rel, o-off)
+	}
+	return advanceShifted(at, text, rel)
 }
 
 // Template is a wildcard device row block of a class: its properties apply

@@ -73,6 +73,7 @@ func csvFiles(t *testing.T) []string {
 func stripPos(c *Catalog) *Catalog {
 	c.Path = ""
 	c.Warnings = nil
+	c.shifts = nil
 	props := func(ps []*Property) {
 		for _, p := range ps {
 			p.Pos, p.At = Pos{}, nil
@@ -343,5 +344,29 @@ func TestErrorList(t *testing.T) {
 	l.Sort()
 	if got := l.Error(); got != "f:1:9: a\nf:3:1: b" {
 		t.Errorf("got %q", got)
+	}
+}
+
+// TestMessagesSorted: errors and warnings print as one list in position
+// order (a warning at 14:32 after an error at 4:5).
+func TestMessagesSorted(t *testing.T) {
+	data := "servers:\n  S/x:\n    host: h\n    devcies: {}\n  S/y:\n    devices:\n      a/b/c:\n        class: C\n        attributes:\n          B: {min_value: zero, max_vale: 16}\n"
+	c, err := Read("f.yaml", []byte(data), FormatYAML)
+	if c != nil {
+		for _, e := range Check(c) {
+			err = append(ErrorList(Errors(err)), e.(*Error))
+		}
+	}
+	var got []string
+	for _, m := range Messages(c, err) {
+		s := m.Pos.String()
+		if m.Warning {
+			s += " warning"
+		}
+		got = append(got, s)
+	}
+	want := "f.yaml:4:5 f.yaml:10:26 f.yaml:10:32 warning"
+	if strings.Join(got, " ") != want {
+		t.Errorf("got %v, want %s", got, want)
 	}
 }

@@ -190,6 +190,9 @@ func (r *csvRows) row(cells []csvCell, line int) {
 		p := Pos{File: r.file, Line: line, Col: 1}
 		if c < len(cells) {
 			v, p = cells[c].text, r.pos(cells[c].line, cells[c].col)
+			if cells[c].shifts != nil {
+				r.b.shifts[p] = cells[c].shifts
+			}
 		} else if len(cells) > 0 {
 			last := cells[len(cells)-1]
 			p = r.pos(last.line, last.col)

@@ -9,6 +9,10 @@ type csvCell struct {
 	text      string
 	line, col int
 	raw       int
+	// shifts are the offsets in text where the file has one byte more
+	// than the text (the first quote of a doubled one, the \r of a CRLF,
+	// a closing quote followed by more text); nil for most cells.
+	shifts []int
 }
 
 // csvScanner splits CSV text into records the way Python's csv module does
@@ -99,6 +103,7 @@ func (s *csvScanner) quoted() (c csvCell, more bool) {
 	segStart := s.off
 	contentLine, contentCol := s.line, s.off-s.lineStart+1
 	simple := true
+	var shifts []int
 	s.buf = s.buf[:0]
 	var text string
 	closed := false
@@ -107,6 +112,7 @@ func (s *csvScanner) quoted() (c csvCell, more bool) {
 		if ch == '"' {
 			if s.off+1 < len(d) && d[s.off+1] == '"' {
 				s.buf = append(s.buf, d[segStart:s.off+1]...)
+				shifts = append(shifts, len(s.buf))
 				simple = false
 				s.off += 2
 				segStart = s.off
@@ -117,6 +123,7 @@ func (s *csvScanner) quoted() (c csvCell, more bool) {
 		}
 		if ch == '\r' && s.off+1 < len(d) && d[s.off+1] == '\n' {
 			s.buf = append(s.buf, d[segStart:s.off]...)
+			shifts = append(shifts, len(s.buf))
 			simple = false
 			s.off++
 			segStart = s.off
@@ -148,6 +155,7 @@ func (s *csvScanner) quoted() (c csvCell, more bool) {
 				s.buf = append(s.buf, text...)
 				simple = false
 			}
+			shifts = append(shifts, len(s.buf))
 			s.buf = append(s.buf, d[s.off:i]...)
 			s.off = i
 		}
@@ -157,9 +165,14 @@ func (s *csvScanner) quoted() (c csvCell, more bool) {
 	}
 	c.raw = len(text)
 	lead := leadingSpace(text)
-	p := advance(Pos{Line: contentLine, Col: contentCol}, text[:lead])
+	p := advanceShifted(Pos{Line: contentLine, Col: contentCol}, text[:lead], shifts)
 	c.line, c.col = p.Line, p.Col
 	c.text = trimSpace(text)
+	for _, o := range shifts {
+		if o >= lead && o-lead < len(c.text) {
+			c.shifts = append(c.shifts, o-lead)
+		}
+	}
 	if s.off < len(d) && d[s.off] == s.delim {
 		s.off++
 		return c, true

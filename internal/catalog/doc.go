@@ -16,6 +16,8 @@
 // case, template order) docs/formats.md says so.
 //
 // Positions: Line and Col are 1-based; Col counts bytes. Every property value
-// keeps the position of the first character of its own text (Property.At),
-// so that a formula error can point into the file.
+// keeps the position of the first character of its own text (Property.At,
+// after the opening quote of a quoted cell), and Catalog.Locate finds any
+// byte of a value in the file (doubled quotes and line breaks of quoted
+// cells counted), so that a formula error can point at its token.
 package catalog

@@ -1,105 +1,50 @@
 package catalog
 
 import (
-	"fmt"
 	"sort"
-	"strings"
+
+	"chaoslab/internal/config"
 )
 
-// String formats a position as file:line:col, leaving out unknown parts.
-func (p Pos) String() string {
-	var b strings.Builder
-	b.WriteString(p.File)
-	if p.Line > 0 {
-		if b.Len() > 0 {
-			b.WriteByte(':')
-		}
-		fmt.Fprintf(&b, "%d", p.Line)
-		if p.Col > 0 {
-			fmt.Fprintf(&b, ":%d", p.Col)
-		}
-	}
-	return b.String()
-}
-
-// IsValid reports whether the position is known.
-func (p Pos) IsValid() bool { return p.Line > 0 }
-
-// before orders positions by file, line, column.
-func (p Pos) before(q Pos) bool {
-	if p.File != q.File {
-		return p.File < q.File
-	}
-	if p.Line != q.Line {
-		return p.Line < q.Line
-	}
-	return p.Col < q.Col
-}
-
-// Error is one problem in a catalog, with where it is.
-type Error struct {
-	Pos Pos
-	Msg string
-}
-
-func (e *Error) Error() string {
-	if s := e.Pos.String(); s != "" {
-		return s + ": " + e.Msg
-	}
-	return e.Msg
-}
-
-// ErrorList collects every error of a read or a check.
-type ErrorList []*Error
-
-// Add appends an error at pos.
-func (l *ErrorList) Add(pos Pos, format string, args ...any) {
-	*l = append(*l, &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)})
-}
-
-// Sort orders the list by position (stable: same position keeps insertion order).
-func (l ErrorList) Sort() {
-	sort.SliceStable(l, func(i, j int) bool { return l[i].Pos.before(l[j].Pos) })
-}
-
-// Error prints one "file:line:col: message" per line.
-func (l ErrorList) Error() string {
-	var b strings.Builder
-	for i, e := range l {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(e.Error())
-	}
-	return b.String()
-}
-
-// Err returns the list as an error, or nil when it is empty.
-func (l ErrorList) Err() error {
-	if len(l) == 0 {
-		return nil
-	}
-	return l
-}
-
-// Unwrap exposes the individual errors to errors.Is/As.
-func (l ErrorList) Unwrap() []error {
-	out := make([]error, len(l))
-	for i, e := range l {
-		out[i] = e
-	}
-	return out
-}
+// Pos, Error and ErrorList are the shared positioned errors of
+// internal/config: a catalog's problems print as file:line:col: message
+// and sort by position like every other chaoslab file reader's.
+type (
+	// Pos is a position in a catalog file. Line and Col are 1-based; a
+	// zero Pos means "unknown" (e.g. a catalog built in code).
+	Pos = config.Pos
+	// Error is one problem in a catalog, with where it is.
+	Error = config.Error
+	// ErrorList collects every error of a read or a check.
+	ErrorList = config.ErrorList
+)
 
 // Errors returns the errors of err: the elements of an ErrorList, or err itself.
-func Errors(err error) []*Error {
-	switch e := err.(type) {
-	case nil:
-		return nil
-	case ErrorList:
-		return e
-	case *Error:
-		return []*Error{e}
+func Errors(err error) []*Error { return config.Errors(err) }
+
+// suggest is the shared "did you mean".
+func suggest(s string, candidates []string) string { return config.Suggest(s, candidates) }
+
+// Message is an error or a warning of a catalog, for printing both in one
+// list.
+type Message struct {
+	*Error
+	Warning bool
+}
+
+// Messages merges the errors of a Load or Read (err) with the catalog's
+// warnings into one list sorted by position (an error before a warning at
+// the same position), so that a user reads the file top to bottom.
+func Messages(c *Catalog, err error) []Message {
+	var out []Message
+	for _, e := range Errors(err) {
+		out = append(out, Message{Error: e})
 	}
-	return []*Error{{Msg: err.Error()}}
+	if c != nil {
+		for _, w := range c.Warnings {
+			out = append(out, Message{Error: w, Warning: true})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Pos.Before(out[j].Pos) })
+	return out
 }

@@ -28,8 +28,7 @@ func ReadYAML(name string, data []byte) (*Catalog, error) {
 	b := newBuilder(name)
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
-		se := config.SyntaxError(name, err)
-		b.errs = append(b.errs, &Error{Pos: Pos(se.Pos), Msg: se.Msg})
+		b.errs = append(b.errs, config.SyntaxError(name, err))
 		return b.c, b.errs.Err()
 	}
 	var root ast.Node
@@ -59,9 +58,9 @@ type yamlReader struct {
 	file string
 }
 
-// The AST helpers are the shared ones; positions convert to catalog.Pos.
-func nodePos(file string, n ast.Node) Pos  { return Pos(config.NodePos(file, n)) }
-func valuePos(file string, n ast.Node) Pos { return Pos(config.ValuePos(file, n)) }
+// The AST helpers are the shared ones.
+func nodePos(file string, n ast.Node) Pos  { return config.NodePos(file, n) }
+func valuePos(file string, n ast.Node) Pos { return config.ValuePos(file, n) }
 func toValue(n ast.Node) any               { return config.ToValue(n, config.FloatNumbers) }
 
 // validate checks the document against the schema and reports every leaf

@@ -102,13 +102,14 @@ func newCatalogCheckCmd(s Streams) *cobra.Command {
 					reports = append(reports, r)
 					continue
 				}
-				if c != nil && !quiet {
-					for _, w := range c.Warnings {
-						fmt.Fprintf(s.Err, "%s: warning: %s\n", w.Pos, w.Msg)
+				// One list in file order, so the file reads top to bottom.
+				for _, m := range catalog.Messages(c, err) {
+					switch {
+					case !m.Warning:
+						fmt.Fprintln(s.Err, m.Error.Error())
+					case !quiet:
+						fmt.Fprintf(s.Err, "%s: warning: %s\n", m.Pos, m.Msg)
 					}
-				}
-				for _, e := range errs {
-					fmt.Fprintln(s.Err, e.Error())
 				}
 				if len(errs) == 0 && r.Stats != nil {
 					st := r.Stats

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"chaoslab/internal/catalog"
 	"chaoslab/internal/formula"
@@ -600,6 +601,9 @@ func (b *builder) bindUse(u *use, src string, pos catalog.Pos, name string, self
 		case errors.As(perr, &ce):
 			p.Line, p.Col, p.Msg = ce.Line, ce.Col, "SyntaxError: "+ce.Msg
 		}
+		if p.Line > 0 {
+			p.Pos = b.filePos(pos, src, byteOffset(src, p.Line, p.Col))
+		}
 		*b.probs = append(*b.probs, p)
 		*problem = p.Msg
 		return
@@ -631,11 +635,8 @@ func (b *builder) bindUse(u *use, src string, pos catalog.Pos, name string, self
 				"Plug it in with sim.Options.Helpers; an attribute of another device? read it with ATTR('dom/fam/mem/attr')"}
 		var off int
 		p.Line, p.Col, off = findName(src, n)
-		// Point the file position at the name itself when the formula's
-		// first line is the cell's text as written (no quotes or escapes
-		// before the name that could shift columns).
-		if p.Line == 1 && b.foff >= 0 && pos.Line > 0 && pos.Col > 0 && !strings.ContainsAny(src[:off], "\"\\") {
-			p.Pos.Col += b.foff + off
+		if p.Line > 0 {
+			p.Pos = b.filePos(pos, src, off)
 		}
 		*b.probs = append(*b.probs, p)
 		if *problem == "" {
@@ -643,6 +644,37 @@ func (b *builder) bindUse(u *use, src string, pos catalog.Pos, name string, self
 		}
 	}
 	_ = self
+}
+
+// filePos is where byte off of the formula src being bound is in the
+// catalog file: the formula starts b.foff bytes into the value at pos
+// (after "NAME=" and blanks), and catalog.Locate accounts for the quotes,
+// doubled quotes and line breaks of the cell. It is pos itself when the
+// formula's offset is unknown (a continued line) or the source is not the
+// cell's text.
+func (b *builder) filePos(pos catalog.Pos, src string, off int) catalog.Pos {
+	if b.foff < 0 || !pos.IsValid() || off < 0 || off > len(src) {
+		return pos
+	}
+	return b.cat.Locate(pos, b.foff, src[:off])
+}
+
+// byteOffset converts a 1-based line:col (col in code points, as formula
+// errors count) of src to a byte offset (clamped to len(src)).
+func byteOffset(src string, line, col int) int {
+	i := 0
+	for l := 1; l < line; l++ {
+		k := strings.IndexByte(src[i:], '\n')
+		if k < 0 {
+			return len(src)
+		}
+		i += k + 1
+	}
+	for c := 1; c < col && i < len(src); c++ {
+		_, n := utf8.DecodeRuneInString(src[i:])
+		i += n
+	}
+	return i
 }
 
 func firstLine(s string) string {

@@ -514,7 +514,9 @@ func TestBadFormulas(t *testing.T) {
 			t.Errorf("problem without position: %v", p)
 		}
 	}
-	if !strings.HasPrefix(ps[0].Error(), "test.csv:2:5: a/b/c/A: formula 1:") {
+	// The file position is the caret's: "A = " then "1 +" puts the end
+	// of the formula 7 bytes into the value at 2:5.
+	if !strings.HasPrefix(ps[0].Error(), "test.csv:2:12: a/b/c/A: formula 1:4: ") {
 		t.Errorf("format: %s", ps[0].Error())
 	}
 	if r := read1(t, w, at(2), "a/b/c", "A"); r.Err == nil || r.Quality != Invalid {

@@ -20,18 +20,30 @@ type pctSpec struct {
 type pctState struct {
 	ctx    *Context
 	bytes  bool
-	args   []Value // tuple items, or the single argument
+	args   []Value // tuple items (nil for a single argument)
+	arg0   Value   // the single non-tuple argument
 	argi   int
-	single bool // args is one non-tuple value
+	single bool // the argument is arg0 (nargs() == 1)
 	dict   Value
 	hasMap bool
 }
 
+// nargs is the number of positional arguments.
+func (st *pctState) nargs() int {
+	if st.single {
+		return 1
+	}
+	return len(st.args)
+}
+
 func (st *pctState) next() (Value, error) {
-	if st.argi >= len(st.args) {
+	if st.argi >= st.nargs() {
 		return Value{}, typeError("not enough arguments for format string")
 	}
 	st.argi++
+	if st.single {
+		return st.arg0, nil
+	}
 	return st.args[st.argi-1], nil
 }
 
@@ -57,17 +69,17 @@ func PercentFormat(ctx *Context, format string, args Value, bytes bool) (string,
 }
 
 func percentFormat(ctx *Context, format string, args Value, bytes bool) (string, error) {
-	st := &pctState{ctx: ctx, bytes: bytes}
+	st := pctState{ctx: ctx, bytes: bytes}
 	if args.K == TupleKind {
 		st.args = args.O.(*Tuple).Items
 	} else {
-		st.args = []Value{args}
+		st.arg0 = args // no []Value: formatting one value does not allocate for it
 		st.single = true
 	}
 	if args.K != TupleKind && args.K != StrKind && !(bytes && args.K == BytesKind) && isMapping(args) {
 		st.dict, st.hasMap = args, true
 	}
-	var out strings.Builder
+	var out pctOut
 	pos := 0 // code point index, for error messages
 	for i := 0; i < len(format); {
 		c := format[i]
@@ -76,7 +88,7 @@ func percentFormat(ctx *Context, format string, args Value, bytes bool) (string,
 			if j < 0 {
 				j = len(format) - i
 			}
-			out.WriteString(format[i : i+j])
+			out.write(format[i:i+j], len(format))
 			if bytes {
 				pos += j
 			} else {
@@ -88,7 +100,7 @@ func percentFormat(ctx *Context, format string, args Value, bytes bool) (string,
 		i++
 		pos++
 		if i < len(format) && format[i] == '%' {
-			out.WriteByte('%')
+			out.write("%", len(format))
 			i++
 			pos++
 			continue
@@ -236,18 +248,53 @@ func percentFormat(ctx *Context, format string, args Value, bytes bool) (string,
 		if err != nil {
 			return "", err
 		}
-		if err := ctx.CheckSize(out.Len() + len(s)); err != nil {
+		if err := ctx.CheckSize(out.len() + len(s)); err != nil {
 			return "", err
 		}
-		out.WriteString(s)
+		out.write(s, len(format))
 	}
-	if st.argi < len(st.args) && !st.hasMap {
+	if st.argi < st.nargs() && !st.hasMap {
 		if bytes {
 			return "", typeError("not all arguments converted during bytes formatting")
 		}
 		return "", typeError("not all arguments converted during string formatting")
 	}
 	return out.String(), nil
+}
+
+// pctOut collects the pieces of a % result; a result that is one piece
+// ('%.3f' % x) is returned without copying it.
+type pctOut struct {
+	b     strings.Builder
+	first string
+	n     int
+}
+
+func (o *pctOut) write(s string, hint int) {
+	switch o.n {
+	case 0:
+		o.first, o.n = s, 1
+		return
+	case 1:
+		o.b.Grow(len(o.first) + len(s) + hint)
+		o.b.WriteString(o.first)
+		o.n = 2
+	}
+	o.b.WriteString(s)
+}
+
+func (o *pctOut) len() int {
+	if o.n <= 1 {
+		return len(o.first)
+	}
+	return o.b.Len()
+}
+
+func (o *pctOut) String() string {
+	if o.n <= 1 {
+		return o.first
+	}
+	return o.b.String()
 }
 
 // convert formats one argument.
