@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"chaoslab/internal/config"
 )
 
 // Kind describes one fault kind.
@@ -94,42 +96,8 @@ func lookupKind(name string) (*Kind, error) {
 		return k, nil
 	}
 	msg := fmt.Sprintf("unknown fault kind %q", name)
-	if near := nearest(name, KindNames()); near != "" {
+	if near := config.Suggest(name, KindNames()); near != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", near)
 	}
 	return nil, fmt.Errorf("%s", msg)
-}
-
-// nearest returns the candidate within edit distance 3 of s, if any.
-func nearest(s string, cands []string) string {
-	best, bestD := "", 4
-	for _, c := range cands {
-		if d := editDistance(s, c); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		return 99
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
