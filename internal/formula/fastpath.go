@@ -49,19 +49,41 @@ func (e *fexpr) compile() (fn fnode, trusted bool) {
 			}
 			return math.Float64frombits(v.N)
 		}, true
-	case fLit, fLitInt:
+	case fLit:
+		s := e.slot
 		return func(f *frame) float64 {
-			r, ok := e.eval(f)
-			if !ok {
+			v := f.env.consts[s]
+			if v.K != pyval.FloatKind {
 				f.fail = true
 			}
-			return r
+			return math.Float64frombits(v.N)
+		}, true
+	case fLitInt:
+		s := e.slot
+		return func(f *frame) float64 {
+			v := f.env.consts[s]
+			i := int64(v.N)
+			if v.K != pyval.IntKind || i < -(1<<53) || i > 1<<53 {
+				f.fail = true
+			}
+			return float64(i)
 		}, true
 	case fNeg:
 		x, tr := e.x.compile()
 		return func(f *frame) float64 { return -x(f) }, tr
 	case fCall:
 		x, tr := e.x.compile()
+		if k, s, ok := e.x.constTimesSlot(); ok && e.ff != nil {
+			// sin(PI*t): the argument inline.
+			ff := e.ff
+			return func(f *frame) float64 {
+				r, ok := ff(k * loadF(f, s))
+				if !ok {
+					f.fail = true
+				}
+				return r
+			}, true
+		}
 		if ff := e.ff; ff != nil {
 			return func(f *frame) float64 {
 				r, ok := ff(x(f))
@@ -91,6 +113,28 @@ func (e *fexpr) compile() (fn fnode, trusted bool) {
 // shapes of `k*x`, `x + PRef`, `PI*t`.
 func (e *fexpr) compileBin() (fnode, bool) {
 	op := e.op
+	if e.x.kind == fSlot && e.y.kind == fBin && e.y.op == pyval.OpMul && (op == pyval.OpAdd || op == pyval.OpSub) {
+		// `PRef + k*x`: one closure. The explicit float64() rounds the
+		// product, so no platform fuses it into an FMA (Python rounds it).
+		var k float64
+		var z fnode
+		var tr bool
+		switch {
+		case e.y.x.kind == fConst:
+			k = e.y.x.k
+			z, tr = e.y.y.compile()
+		case e.y.y.kind == fConst:
+			k = e.y.y.k
+			z, tr = e.y.x.compile()
+		}
+		if z != nil {
+			s := e.x.slot
+			if op == pyval.OpAdd {
+				return func(f *frame) float64 { return loadF(f, s) + float64(k*z(f)) }, tr
+			}
+			return func(f *frame) float64 { return loadF(f, s) - float64(k*z(f)) }, tr
+		}
+	}
 	switch {
 	case e.y.kind == fConst:
 		x, tr := e.x.compile()
@@ -154,6 +198,20 @@ func (e *fexpr) compileBin() (fnode, bool) {
 	return func(f *frame) float64 { return divF(f, x(f), y(f)) }, tr
 }
 
+// constTimesSlot reports whether e is k*slot or slot*k.
+func (e *fexpr) constTimesSlot() (k float64, slot int, ok bool) {
+	if e.kind != fBin || e.op != pyval.OpMul {
+		return 0, 0, false
+	}
+	switch {
+	case e.x.kind == fConst && e.y.kind == fSlot:
+		return e.x.k, e.y.slot, true
+	case e.y.kind == fConst && e.x.kind == fSlot:
+		return e.y.k, e.x.slot, true
+	}
+	return 0, 0, false
+}
+
 // divF is a / b, failing (ZeroDivisionError on the general path) for b == 0.
 func divF(f *frame, a, b float64) float64 {
 	if b == 0 {
@@ -215,18 +273,12 @@ func (e *bexpr) compile() (bnode, bool) {
 					if v.K == pyval.BoolKind {
 						return v.N == 0
 					}
-					if v.K == pyval.Undefined {
-						f.fail = true
-					}
-					return !truth(v)
+					return notScalar(f, v)
 				}, true
 			}
 			return func(f *frame) bool {
-				v, ok := leaf.fast(f)
-				if !ok {
-					f.fail = true
-				}
-				return !truth(v)
+				v, _ := leaf.fast(f)
+				return notScalar(f, v)
 			}, true
 		}
 		x, tr := e.x.compile()
@@ -242,6 +294,21 @@ func (e *bexpr) compile() (bnode, bool) {
 	return e.compileCmp()
 }
 
+// notScalar is `not v` for the kinds whose truth needs no call (bool,
+// int, float, None); anything else, unset slots included, gives up.
+func notScalar(f *frame, v pyval.Value) bool {
+	switch v.K {
+	case pyval.BoolKind, pyval.IntKind:
+		return v.N == 0
+	case pyval.FloatKind:
+		return math.Float64frombits(v.N) == 0
+	case pyval.NoneKind:
+		return true
+	}
+	f.fail = true
+	return false
+}
+
 // slowB evaluates e with the tree walker (comparisons of other kinds:
 // strings, None, big ints, `is`, `in`).
 func (e *bexpr) slowB(f *frame) bool {
@@ -253,8 +320,10 @@ func (e *bexpr) slowB(f *frame) bool {
 }
 
 // compileCmp compiles a (chained) comparison. Numeric operands are compared
-// as exact float64s inline; any other kind goes to the tree walker, which
-// handles every kind through pyval's comparison.
+// as exact float64s inline; any other kind of value gives up (the general
+// closures then compare through pyval, which may call host objects: a
+// trusted tree never does). Comparisons with a constant that is not a
+// number, `is` and `in` use the tree walker and are not trusted.
 func (e *bexpr) compileCmp() (bnode, bool) {
 	for _, op := range e.ops {
 		if op > pyval.CmpGe {
@@ -283,7 +352,8 @@ func (e *bexpr) compileCmp() (bnode, bool) {
 			return func(f *frame) bool {
 				x, ok := numOf(f.env.Vars[s])
 				if !ok {
-					return e.slowB(f)
+					f.fail = true // not a number that converts exactly: the general path
+					return false
 				}
 				return k0 < x && x < k2
 			}, true
@@ -291,7 +361,8 @@ func (e *bexpr) compileCmp() (bnode, bool) {
 		return func(f *frame) bool {
 			x, ok := numOf(f.env.Vars[s])
 			if !ok {
-				return e.slowB(f)
+				f.fail = true
+				return false
 			}
 			return fcmp(op0, k0, x) && fcmp(op1, x, k2)
 		}, true
@@ -304,7 +375,8 @@ func (e *bexpr) compileCmp() (bnode, bool) {
 			return func(f *frame) bool {
 				x, ok := numOf(f.env.Vars[s])
 				if !ok {
-					return e.slowB(f)
+					f.fail = true // not a number that converts exactly: the general path
+					return false
 				}
 				return fcmp(op, x, k)
 			}, true
@@ -313,7 +385,8 @@ func (e *bexpr) compileCmp() (bnode, bool) {
 		return func(f *frame) bool {
 			x, ok := numOf(f.env.Vars[s])
 			if !ok {
-				return e.slowB(f)
+				f.fail = true
+				return false
 			}
 			return fcmp(op, k, x)
 		}, true
@@ -328,12 +401,14 @@ func (e *bexpr) compileCmp() (bnode, bool) {
 	return func(f *frame) bool {
 		a, ok := get(f, 0)
 		if !ok {
-			return e.slowB(f)
+			f.fail = true
+			return false
 		}
 		for i, op := range ops {
 			b, ok := get(f, i+1)
 			if !ok {
-				return e.slowB(f)
+				f.fail = true
+				return false
 			}
 			if !fcmp(op, a, b) {
 				return false

@@ -52,7 +52,10 @@ type Options struct {
 	// form maps a float to a float (casts such as DevDouble, host math).
 	// Calls of them may take part in the fused numeric fast paths, which
 	// evaluate speculatively and fall back; the default math and signal
-	// functions are always treated as pure.
+	// functions are always treated as pure. A pure function that also sets
+	// pyval.Func.Float is called unboxed, and a formula whose fused root
+	// calls only such functions is evaluated without Eval's panic guard:
+	// Float must not panic.
 	Pure map[string]bool
 
 	// Borrow names Globals functions that do not keep their argument
@@ -79,13 +82,13 @@ type Program struct {
 	names []string
 
 	mode Mode
-	root node     // the compiled expression
+	root node // the compiled expression
 	// fastF, fastB: the root's compiled fused tree when it calls no host
 	// function (run tries it first, without the panic guard).
 	fastF fnode
 	fastB bnode
-	ntop int      // locals of the top scope (walrus targets, leaked Python 2 comprehension variables)
-	free []string // static free names (FreeNames)
+	ntop  int      // locals of the top scope (walrus targets, leaked Python 2 comprehension variables)
+	free  []string // static free names (FreeNames)
 
 	lits  *Literals // Lift: the literals of src (the default table)
 	nlits int       // Lift: how many literals the program reads

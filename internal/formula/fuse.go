@@ -12,10 +12,12 @@ import (
 // dominate the cost of small formulas. So the pure numeric and boolean
 // parts of a formula — arithmetic on floats, calls of math functions,
 // comparisons, not/and/or of comparisons — are also compiled into small
-// trees (fexpr, bexpr) that one closure walks with direct calls. When a
-// value turns out not to be a float (or an operation would raise), the tree
-// gives up and the ordinary closures evaluate the expression from the
-// start; that is invisible because everything a tree evaluates is pure.
+// trees (fexpr, bexpr), which fastpath.go compiles into closures over bare
+// float64/bool. When a value turns out not to be a float (or an operation
+// would raise), the tree gives up and the ordinary closures evaluate the
+// expression from the start; that is invisible because everything a tree
+// evaluates is pure. The eval methods walk the trees directly: the
+// fallback for comparisons of other kinds, and the reference in tests.
 
 // fuseEnabled switches the fused paths off in tests, which compare both.
 var fuseEnabled = true

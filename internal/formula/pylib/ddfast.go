@@ -66,16 +66,20 @@ func fastTrig(x float64, wantCos bool) (float64, bool) {
 			sJ = sJ.neg()
 		}
 		var ph, pl, rest float64
+		// |ph| <= |t| <= 1/64 < sin(1/32) <= |sJ| and < cos(26/32) <= cJ,
+		// so fastTwoSum is exact. The small terms are summed as a tree
+		// (shorter latency than left to right; their rounding errors are
+		// ~2^-107).
 		if useCos {
 			// cos(J+u) = cJ + cJ c1 - sJ u - sJ s1
 			ph, pl = twoProd(-sJ.hi, t)
-			hi, lo = twoSum(cJ.hi, ph)
-			rest = pl + cJ.lo - sJ.hi*tl - sJ.lo*t + cJ.hi*c1 - sJ.hi*s1
+			hi, lo = fastTwoSum(cJ.hi, ph)
+			rest = ((pl + cJ.lo) - (sJ.hi*tl + sJ.lo*t)) + (cJ.hi*c1 - sJ.hi*s1)
 		} else {
 			// sin(J+u) = sJ + sJ c1 + cJ u + cJ s1
 			ph, pl = twoProd(cJ.hi, t)
-			hi, lo = twoSum(sJ.hi, ph)
-			rest = pl + sJ.lo + cJ.hi*tl + cJ.lo*t + sJ.hi*c1 + cJ.hi*s1
+			hi, lo = fastTwoSum(sJ.hi, ph)
+			rest = ((pl + sJ.lo) + (cJ.hi*tl + cJ.lo*t)) + (sJ.hi*c1 + cJ.hi*s1)
 		}
 		lo += rest
 		bound = 0x1p-62

@@ -197,7 +197,14 @@ func repeat(ctx *Context, seq, n Value) (Value, error) {
 	if l == 0 || c == 0 {
 		c = 0
 	} else if c > math.MaxInt64/l {
-		return Value{}, ctx.checkSize64(-1)
+		// The size overflows Py_ssize_t: CPython's own errors.
+		switch seq.K {
+		case StrKind:
+			return Value{}, overflowError("repeated string is too long")
+		case BytesKind:
+			return Value{}, overflowError("repeated bytes are too long")
+		}
+		return Value{}, &Exception{Type: "MemoryError"}
 	}
 	if err := ctx.checkSize64(l * c); err != nil {
 		return Value{}, err

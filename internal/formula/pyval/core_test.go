@@ -38,7 +38,11 @@ func TestLimitsFailFast(t *testing.T) {
 	}{
 		{"str repeat", func() (Value, error) { return Binary(ctx, OpMul, Str("a"), big10(10)) }, "MemoryError: result of size 10000000000 exceeds the formula limit of 10000000"},
 		{"list repeat", func() (Value, error) { return Binary(ctx, OpMul, NewList([]Value{Int(0)}), Int(1_000_000_000)) }, "MemoryError: result of size 1000000000"},
-		{"repeat overflow", func() (Value, error) { return Binary(ctx, OpMul, Str("ab"), Int(math.MaxInt64)) }, "MemoryError"},
+		// sizes past 64 bits fail as in CPython (OverflowError for str)
+		{"repeat overflow", func() (Value, error) { return Binary(ctx, OpMul, Str("ab"), Int(math.MaxInt64)) }, "OverflowError"},
+		{"list repeat overflow", func() (Value, error) {
+			return Binary(ctx, OpMul, NewList([]Value{None, None}), Int(math.MaxInt64))
+		}, "MemoryError"},
 		{"huge index", func() (Value, error) { return Binary(ctx, OpMul, Str("a"), big10(20)) }, "OverflowError: cannot fit 'int' into an index-sized integer"},
 		{"10**10**10", func() (Value, error) { return Binary(ctx, OpPow, Int(10), big10(10)) }, "MemoryError: int result of about"},
 		{"2**big", func() (Value, error) { return Binary(ctx, OpPow, Int(2), big10(30)) }, "MemoryError: int result"},

@@ -16,8 +16,13 @@ const (
 	hashBits    = 61
 	hashModulus = (1 << hashBits) - 1
 	hashInf     = 314159
-	hashNone    = 0xFCA86420 // CPython 3.12's constant hash(None)
-	hashMinus1  = ^uint64(0) // -1 is reserved for errors in CPython
+	// hashNone is CPython 3.12's constant hash(None) with its low byte
+	// replaced by python3.11's here: 3.11 hashes None by address, and ASLR
+	// moves that address by whole pages, so hash(None) & 0xff (0xbe: None
+	// sits at offset 0xbe0 of its page) is the same in every process; with
+	// it, small sets holding None iterate as in that CPython.
+	hashNone   = 0xFCA864BE
+	hashMinus1 = ^uint64(0) // -1 is reserved for errors in CPython
 )
 
 // Hash returns hash(v) as CPython's Py_hash_t bit pattern. Lists, dicts and

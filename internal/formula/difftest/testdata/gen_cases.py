@@ -122,6 +122,12 @@ def with_expectations(cases, py, py2=False, keep_errors_types=None):
             skip("resource-limit error")  # CPython's limits are not chaoslab's
             continue
         r = a.get("repr", "")
+        if ("'" in r or '"' in r) and "," in r and makes_set(c) and c["id"].startswith(("rnd", "live", "p2r")):
+            # Generated cases: a set holding str (hash('') == 0 in every
+            # process, so seeds agree more often than not) iterates in the
+            # order of chaoslab's fixed str hash, a documented difference.
+            skip("set order of str")
+            continue
         if ("None" in r or "nan" in r) and makes_set(c):
             # hash(None) and hash(nan) are addresses in CPython 3.11: the
             # order of sets holding them is not reproducible.

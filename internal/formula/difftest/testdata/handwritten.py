@@ -292,6 +292,11 @@ CASES = {
         "(lambda s: (s.symmetric_difference_update([-3, -6, -32, -17, -2, -10, 0]), s)[1])(set([-36, -2, -40, -10, 5]))",
         "(lambda s: (s.update({-3, -6, -32, -17, -2, -10, 0}), s)[1])(set([-36, -2, -40, -10, -24, -5, -26, -28, 5]))",
         "{-1, -2, -3, -2**61, -2**61 + 1, 2**61 - 1, -2**63, -2**64}", "set(set({-2**61 - 1, -2**61 - 2, -7, -9}))",
+        "frozenset([None, True])", "{None, 1, 2, 3}", "set([True, None, (None,), 5])",
+    ],
+    # A repetition whose size overflows 64 bits: CPython's own errors.
+    "sequences/repeat-overflow": [
+        "(2**63-1) * ' x '", "(2**62) * b'ab'", "'ab' * 2**62", "(2**63-1) * [1, 2]", "(1, 2) * 2**62",
     ],
 }
 

@@ -122,6 +122,18 @@ NO_COMPLEX = os.environ.get("ORACLE_NO_COMPLEX") == "1" and not PY2
 
 
 def _real_pow(*args):
+    # float_pow's complex case (finite negative base, finite non-integral
+    # float exponent) is decided before computing, as chaoslab does: CPython
+    # may instead fail computing the complex power (OverflowError).
+    if len(args) == 2:
+        a, b = args
+        if isinstance(a, (int, float)) and not isinstance(a, bool) and isinstance(b, float) and a < 0:
+            try:
+                fa = float(a)  # a huge int: CPython's OverflowError comes first
+            except OverflowError:
+                fa = None
+            if fa is not None and math.isfinite(fa) and math.isfinite(b) and not b.is_integer():
+                raise ValueError("complex numbers are not supported")
     r = pow(*args)
     if isinstance(r, complex):
         raise ValueError("complex numbers are not supported")
