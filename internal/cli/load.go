@@ -160,7 +160,7 @@ generator. Only loopback addresses are accepted. See docs/load.md.`,
 	fl := c.Flags()
 	fl.StringVarP(&file, "file", "f", "", "workload YAML file (flags override its fields)")
 	fl.StringVar(&addr, "addr", os.Getenv("CHAOSLAB_ADDR"), "server addresses host:port[,host:port...] (loopback only; default $CHAOSLAB_ADDR)")
-	fl.StringVar(&state, "state", "", "state directory of `chaoslab up`: load every running server of the twin")
+	stateDirFlag(c, &state)
 	fl.StringArrayVar(&targets, "target", nil, "attribute pattern device/attr, wildcards allowed (repeatable)")
 	fl.StringArrayVar(&commands, "command", nil, "device/command run by the command operation (repeatable; argument-less commands)")
 	fl.StringVar(&mix, "mix", "read=1", "operation weights: read, batch, write, command")
@@ -188,21 +188,20 @@ generator. Only loopback addresses are accepted. See docs/load.md.`,
 	return c
 }
 
-// loadAddrs returns the servers to load: --addr, or the running servers of
-// the twin in --state.
+// loadAddrs returns the servers to load: --addr (or CHAOSLAB_ADDR), else the
+// running servers of the twin in --state.
 func loadAddrs(addr, state string) ([]string, error) {
-	if addr != "" && state != "" {
-		return nil, errors.New("give --addr or --state, not both")
-	}
-	if state != "" {
+	if addr == "" && state != "" {
 		st, err := supervisor.LoadState(state)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("no server: pass --addr HOST:PORT[,...] (or set CHAOSLAB_ADDR), or run `chaoslab up` first (%v)", err)
 		}
 		var out []string
 		for _, sv := range st.Servers {
-			if sv.Addr != "" && sv.Phase == supervisor.PhaseRunning {
-				out = append(out, sv.Addr)
+			// ClientAddr: through the fault proxy when the twin runs
+			// with --proxy, as every client of the twin goes.
+			if a := sv.ClientAddr(); a != "" && sv.Phase == supervisor.PhaseRunning {
+				out = append(out, a)
 			}
 		}
 		if len(out) == 0 {
