@@ -13,6 +13,7 @@ const (
 	ReasonAttrNotFound    = "API_AttrNotFound"
 	ReasonCommandNotFound = "API_CommandNotFound"
 	ReasonAttrNotWritable = "API_AttrNotWritable"
+	ReasonAttrNotAllowed  = "API_AttrNotAllowed" // e.g. read during a device's StartupDelay
 	ReasonOutOfLimits     = "API_WAttrOutsideLimit"
 	ReasonBadArgument     = "API_InvalidArgs"
 	ReasonBadRequest      = "API_BadRequest"

@@ -271,6 +271,23 @@ func TestE2ETwin(t *testing.T) {
 		}
 	}
 	st := tw.state()
+	// up returns when the twin answers: every device already accepts reads
+	// (its StartupDelay is over), so the first read of each succeeds.
+	for _, dev := range []string{"test/h0/a", "test/h1/a"} {
+		addr, err := st.Resolve(context.Background(), dev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := client.Dial(context.Background(), addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs, err := c.ReadAttributes(context.Background(), []string{dev + "/A"})
+		c.Close()
+		if err != nil || len(rs) != 1 || len(rs[0].Errors) != 0 {
+			t.Errorf("first read of %s/A right after up: %v %v", dev, rs, err)
+		}
+	}
 	if got := readA(t, st, "test/h1/a"); got != 1 {
 		t.Errorf("test/h1/a/A = %v, want 1", got)
 	}

@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"chaoslab/internal/api"
 	"chaoslab/internal/catalog"
 	"chaoslab/internal/client"
 )
@@ -319,7 +320,8 @@ func verify(ctx context.Context, sv *Server) string {
 		}
 		return why + "; log " + sv.Log + ": " + tail(sv.Log)
 	}
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	// Long enough for any StartupDelay real configurations use.
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	c, err := client.Dial(ctx, sv.Addr)
 	if err != nil {
@@ -336,7 +338,42 @@ func verify(ctx context.Context, sv *Server) string {
 	if int(info.Devices) != len(sv.Devices) {
 		return fmt.Sprintf("serves %d devices, the catalog has %d", info.Devices, len(sv.Devices))
 	}
+	if len(sv.Devices) > 0 {
+		if why := awaitReads(ctx, c, sv.Devices[0]); why != "" {
+			return why
+		}
+	}
 	return ""
+}
+
+// awaitReads waits until device's attributes can be read: DynamicDS refuses
+// reads for StartupDelay (1 s by default) after Init, and `up` returns when
+// the twin answers, not when it merely listens. All devices of a server
+// start together, so one device stands for its server. It polls with
+// backoff until ctx ends.
+func awaitReads(ctx context.Context, c *client.Client, device string) string {
+	wait := 20 * time.Millisecond
+	for {
+		rs, err := c.ReadAttributes(ctx, []string{device + "/*"})
+		if err != nil {
+			return err.Error()
+		}
+		refused := false
+		for _, r := range rs {
+			for _, e := range r.Errors {
+				refused = refused || e.Reason == api.ReasonAttrNotAllowed
+			}
+		}
+		if !refused {
+			return ""
+		}
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return fmt.Sprintf("%s still refuses reads (StartupDelay): %v", device, ctx.Err())
+		}
+		wait = min(2*wait, 200*time.Millisecond)
+	}
 }
 
 // tail returns the last non-empty line of a log file, for error messages.
