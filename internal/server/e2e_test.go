@@ -79,6 +79,10 @@ func TestReadWriteCommand(t *testing.T) {
 	if err != nil || api.FormatValue(v) != "5" {
 		t.Errorf("Double(2.5) = %v, %v; want 5", api.FormatValue(v), err)
 	}
+	// The State command returns the DevState by name, like the attribute.
+	if v, err := c.Command(ctx, "test/tango/rw", "State", nil); err != nil || api.FormatValue(v) != "ON" {
+		t.Errorf("State command = %v, %v; want ON", api.FormatValue(v), err)
+	}
 	st, err := c.State(ctx, []string{"test/tango/*"})
 	if err != nil || len(st) != 1 || st[0].State != "ON" {
 		t.Errorf("State = %v, %v", st, err)

@@ -241,7 +241,25 @@ func (m *SimModel) Command(now time.Time, dev, cmd string, arg *pb.Value) (*pb.V
 	if err != nil {
 		return nil, devError(err)
 	}
+	if v.K == pyval.IntKind && m.returnsState(dev, cmd) {
+		// A DevState result travels by name, as the State attribute does.
+		return api.Str(sim.State(v.Int64()).String()), nil
+	}
 	return WireValue(v), nil
+}
+
+// returnsState reports whether command cmd of dev returns a DevState.
+func (m *SimModel) returnsState(dev, cmd string) bool {
+	cmds, err := m.w.Commands(dev)
+	if err != nil {
+		return false
+	}
+	for _, c := range cmds {
+		if strings.EqualFold(c.Name, cmd) {
+			return c.Out == sim.DevStateType
+		}
+	}
+	return false
 }
 
 func (m *SimModel) find(name string) (AttrRef, sim.AttrInfo, error) {
