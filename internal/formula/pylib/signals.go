@@ -246,7 +246,7 @@ func ripple(ctx *context, v, ampV, relV, tV, periodV value) (value, error) {
 	}
 	x, ok, err := toFloat(v)
 	if v.K == pyval.StrKind {
-		if f, good := parseFloat(v.String()); good {
+		if f, e := pyval.ToFloat(ctx, v); e == nil {
 			x, ok, err = f, true, nil
 		}
 	}

@@ -440,23 +440,15 @@ func tFloat(ctx *context, args []value, kw []keyword) (value, error) {
 		f, _, err := toFloat(a)
 		return pyval.Float(f), err
 	case pyval.StrKind, pyval.BytesKind:
-		f, ok := parseFloat(a.String())
-		if !ok {
-			r, _ := pyval.Repr(ctx, a)
-			if r == "" {
-				r = quote(a.String())
-			}
-			if ctx.Py2 {
-				return value{}, valueErr("could not convert string to float: %s", a.String())
-			}
-			return value{}, valueErr("could not convert string to float: %s", r)
+		// pyval.ToFloat is float()'s text grammar (whitespace as CPython
+		// strips it, PEP 515 underscores, signed nan); only Python 2's
+		// message differs: it shows the text, not its repr.
+		f, err := pyval.ToFloat(ctx, a)
+		if err != nil && ctx.Py2 && a.K == pyval.StrKind {
+			return value{}, valueErr("could not convert string to float: %s", a.String())
 		}
-		if math.IsNaN(f) {
-			// pyval.ToFloat's sign rule: Python 3 keeps the written sign;
-			// Python 2's Py_NAN has the sign bit set, so 'nan' is negative.
-			if g, err := pyval.ToFloat(ctx, a); err == nil {
-				f = g
-			}
+		if err != nil {
+			return value{}, err
 		}
 		return pyval.Float(f), nil
 	}
@@ -658,70 +650,4 @@ func isPySpace(r rune) bool {
 		return true
 	}
 	return r >= 0x2000 && r <= 0x200a
-}
-
-// parseFloat parses Python float() text: whitespace, sign, decimal digits
-// with single underscores between digits, exponent, inf/infinity/nan.
-func parseFloat(s string) (float64, bool) {
-	s = strings.TrimFunc(s, isPySpace)
-	s = asciiDigits(s)
-	body := s
-	if len(body) > 0 && (body[0] == '+' || body[0] == '-') {
-		body = body[1:]
-	}
-	switch strings.ToLower(body) {
-	case "inf", "infinity":
-		if s[0] == '-' {
-			return math.Inf(-1), true
-		}
-		return math.Inf(1), true
-	case "nan":
-		return math.NaN(), true
-	}
-	// Validate: digits [. digits] [e [sign] digits], underscores only
-	// between digits.
-	i, n := 0, len(body)
-	digits := func() (int, bool) {
-		start := i
-		for i < n {
-			c := body[i]
-			if c >= '0' && c <= '9' {
-				i++
-				continue
-			}
-			if c == '_' && i > start && i+1 < n && body[i-1] != '_' && body[i+1] >= '0' && body[i+1] <= '9' {
-				i++
-				continue
-			}
-			break
-		}
-		return i - start, true
-	}
-	intDigits, _ := digits()
-	fracDigits := 0
-	if i < n && body[i] == '.' {
-		i++
-		fracDigits, _ = digits()
-	}
-	if intDigits+fracDigits == 0 {
-		return 0, false
-	}
-	if i < n && (body[i] == 'e' || body[i] == 'E') {
-		i++
-		if i < n && (body[i] == '+' || body[i] == '-') {
-			i++
-		}
-		if d, _ := digits(); d == 0 {
-			return 0, false
-		}
-	}
-	if i != n {
-		return 0, false
-	}
-	clean := strings.ReplaceAll(s, "_", "")
-	f, err := parseGoFloat(clean)
-	if err != nil {
-		return 0, false
-	}
-	return f, true
 }
