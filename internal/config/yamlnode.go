@@ -3,9 +3,11 @@ package config
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
+	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/token"
 )
@@ -228,4 +230,17 @@ func Find(n ast.Node, path []string, key bool) ast.Node {
 		}
 	}
 	return n
+}
+
+// DecodeStrict decodes YAML into v, rejecting unknown fields and duplicate
+// keys. A panic inside go-yaml (fuzzing finds inputs with odd tags, e.g.
+// "!000", that crash its decoder) becomes an error: no panic reaches a
+// user. Every strict decode of a user's file goes through here.
+func DecodeStrict(data []byte, v any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("invalid YAML (the decoder failed: %v)", r)
+		}
+	}()
+	return yaml.UnmarshalWithOptions(data, v, yaml.Strict(), yaml.DisallowUnknownField())
 }

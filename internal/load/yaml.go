@@ -2,7 +2,6 @@ package load
 
 import (
 	"errors"
-	"fmt"
 	"os"
 
 	"github.com/goccy/go-yaml"
@@ -29,7 +28,7 @@ func LoadSpecFile(path string) (Spec, error) {
 // defaults and validates; every error carries file:line:col.
 func ParseSpec(name string, data []byte) (Spec, error) {
 	var s Spec
-	if err := decodeYAML(data, &s); err != nil {
+	if err := config.DecodeStrict(data, &s); err != nil {
 		return Spec{}, yamlErr(name, data, err)
 	}
 	s = s.Defaults()
@@ -72,15 +71,4 @@ func yamlErr(name string, data []byte, err error) error {
 		return e
 	}
 	return &PosError{Pos: config.Pos{File: name}, Msg: err.Error()}
-}
-
-// decodeYAML decodes strictly; a panic inside go-yaml (seen with odd tags
-// such as "!000") becomes an error: no panic reaches a user.
-func decodeYAML(data []byte, s *Spec) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("invalid YAML (the decoder failed: %v)", r)
-		}
-	}()
-	return yaml.UnmarshalWithOptions(data, s, yaml.Strict(), yaml.DisallowUnknownField())
 }

@@ -8,6 +8,8 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/parser"
+
+	"chaoslab/internal/config"
 )
 
 // Mode is report (decide and journal only) or act.
@@ -73,7 +75,7 @@ var actions = map[string]bool{"restart": true, "start": true, "stop": true, "kil
 // errors); problems name file:line:col.
 func Parse(name string, data []byte) ([]Rule, error) {
 	var f File
-	if err := yaml.UnmarshalWithOptions(data, &f, yaml.Strict()); err != nil {
+	if err := config.DecodeStrict(data, &f); err != nil {
 		return nil, fmt.Errorf("%s: %s", name, yaml.FormatError(err, false, false))
 	}
 	pos := func(i int, field string) string {
