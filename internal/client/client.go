@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -78,11 +80,21 @@ func (c *Client) getConn(ctx context.Context) (*conn, error) {
 	return cn, nil
 }
 
-// conn is one framed-protocol connection with a reader goroutine.
+// conn is one framed-protocol connection. A call connection has no reader
+// goroutine: a waiting caller reads the socket itself (the "leader"),
+// delivers the replies of other callers, and when its own has arrived
+// hands the role to another waiting caller. A lone synchronous caller so
+// reads its reply on its own goroutine: no wake-up of a reader goroutine
+// and no hand-off back, which on a 2-CPU machine cost more than the round
+// trip itself. A subscription connection (onStream set) has a reader
+// goroutine, which holds the reading role for good.
 type conn struct {
 	addr string
 	nc   net.Conn
-	done chan struct{}
+	// done is closed when the connection has failed or was closed (for a
+	// subscription connection: when its reader has returned).
+	done     chan struct{}
+	doneOnce sync.Once
 
 	mu       sync.Mutex
 	pending  map[uint32]*pending
@@ -91,21 +103,64 @@ type conn struct {
 	flushing bool
 	err      error
 
+	reading sync.Mutex // held by the caller or goroutine reading the socket
+	fr      frameReader
+
+	// dlMu orders the read deadline a leader's cancelled context sets
+	// with the leader's reset of it.
+	dlMu   sync.Mutex
+	leader uint64 // generation of the current leader
+	dlSet  bool
+
 	// onStream receives KindEvents/KindEnd frames (subscription conns).
 	onStream func(kind api.Kind, payload []byte) bool
 }
 
-// pending is one call waiting for its reply. The reader goroutine decodes
-// the reply into it (no copy of the payload) and signals done; pending
-// values are pooled, so a call allocates no channel.
+// pending is one call waiting for its reply. The reader decodes the reply
+// into it (no copy of the payload) and signals done; pending values are
+// pooled, so a call allocates no channel.
 type pending struct {
 	resp     proto.Message // decode target of a KindOK reply (nil: reads)
+	check    bool          // a read whose readings are only checked for errors
 	readings []*pb.Reading // a read's result
 	err      error
-	done     chan struct{} // capacity 1
+	// sig carries true once the reply is in (or the connection failed)
+	// and false for "take over reading the socket"; one channel keeps the
+	// wait a two-way select. Capacity 2: at most one hand-off is queued
+	// (handOff sends only to an empty channel, under cn.mu, and only while
+	// p is pending) plus the one completion.
+	sig chan bool
+	got atomic.Bool // the completion has been sent
 }
 
-var pendingPool = sync.Pool{New: func() any { return &pending{done: make(chan struct{}, 1)} }}
+var pendingPool = sync.Pool{New: func() any {
+	return newPending()
+}}
+
+func newPending() *pending { return &pending{sig: make(chan bool, 2)} }
+
+// complete signals that p's reply (or failure) is in; it is called once,
+// by whoever removed p from the pending map.
+func (p *pending) complete() {
+	p.got.Store(true)
+	p.sig <- true
+}
+
+func getPending(resp proto.Message) *pending {
+	p := pendingPool.Get().(*pending)
+	p.resp = resp
+	return p
+}
+
+// putPending recycles p once its done signal has been consumed.
+func putPending(p *pending) {
+	p.resp, p.readings, p.err, p.check = nil, nil, nil, false
+	for len(p.sig) > 0 {
+		<-p.sig // a stale hand-off
+	}
+	p.got.Store(false)
+	pendingPool.Put(p)
+}
 
 // dialConn connects; onStream (nil for call connections) receives the
 // subscription frames and is fixed before the reader starts.
@@ -123,7 +178,11 @@ func dialConn(ctx context.Context, addr string, onStream func(api.Kind, []byte) 
 		return nil, unavailable(addr, err)
 	}
 	cn := &conn{addr: addr, nc: nc, done: make(chan struct{}), pending: map[uint32]*pending{}, onStream: onStream}
-	go cn.readLoop()
+	cn.fr.r = bufio.NewReaderSize(nc, 64<<10)
+	if onStream != nil {
+		cn.reading.Lock()
+		go cn.readLoop()
+	}
 	return cn, nil
 }
 
@@ -148,47 +207,166 @@ func (cn *conn) close(err error) {
 	cn.nc.Close()
 	for _, p := range pend {
 		p.err = unavailable(cn.addr, err)
-		select {
-		case p.done <- struct{}{}:
-		default: // cannot happen: whoever removes p from pending signals it once
-		}
+		p.complete()
+	}
+	if cn.onStream == nil {
+		cn.doneOnce.Do(func() { close(cn.done) })
 	}
 }
 
+// readLoop is the reader goroutine of a subscription connection.
 func (cn *conn) readLoop() {
 	defer close(cn.done)
-	br := bufio.NewReaderSize(cn.nc, 64<<10)
-	var buf []byte
 	for {
-		kind, id, payload, nb, err := api.ReadFrame(br, buf)
-		buf = nb
+		kind, id, payload, err := cn.fr.next()
 		if err != nil {
 			cn.close(err)
 			return
 		}
 		switch kind {
 		case api.KindEvents, api.KindEnd:
-			if cn.onStream != nil && !cn.onStream(kind, payload) {
+			if !cn.onStream(kind, payload) {
 				cn.close(errors.New("subscription ended"))
 				return
 			}
 			continue
 		}
-		cn.mu.Lock()
-		p, ok := cn.pending[id]
-		delete(cn.pending, id)
-		cn.mu.Unlock()
-		if ok {
-			// Only this goroutine owns p until done is signalled.
-			p.decode(kind, payload)
-			p.done <- struct{}{}
+		cn.deliver(id, kind, payload)
+	}
+}
+
+// deliver hands a reply to the call waiting for it and returns that
+// call's pending (nil if none waits: it timed out).
+func (cn *conn) deliver(id uint32, kind api.Kind, payload []byte) *pending {
+	cn.mu.Lock()
+	p, ok := cn.pending[id]
+	delete(cn.pending, id)
+	cn.mu.Unlock()
+	if !ok {
+		return nil
+	}
+	// Only the reader owns p until done is signalled.
+	p.decode(kind, payload)
+	p.complete()
+	return p
+}
+
+// wait waits for p's reply, reading the socket when no one else does. It
+// returns ctx's error if ctx ends first (p is then no longer pending).
+func (cn *conn) wait(ctx context.Context, id uint32, p *pending) error {
+	for {
+		select {
+		case done := <-p.sig:
+			if done {
+				return nil
+			}
+			continue
+		default:
+		}
+		if cn.reading.TryLock() {
+			cancelled := cn.lead(ctx, p)
+			cn.reading.Unlock()
+			cn.handOff(p)
+			if cancelled {
+				return cn.abandon(ctx, id, p)
+			}
+			continue
+		}
+		select {
+		case done := <-p.sig:
+			if done {
+				return nil
+			}
+		case <-ctx.Done():
+			return cn.abandon(ctx, id, p)
 		}
 	}
+}
+
+// abandon withdraws p after ctx ended; if its reply raced in, it waits
+// for the signal so p can be reused.
+func (cn *conn) abandon(ctx context.Context, id uint32, p *pending) error {
+	cn.mu.Lock()
+	_, stillPending := cn.pending[id]
+	delete(cn.pending, id)
+	cn.mu.Unlock()
+	if !stillPending {
+		for !<-p.sig {
+		}
+	}
+	return ctx.Err()
+}
+
+// lead reads and delivers frames until p's reply has arrived and no
+// other whole frame is buffered, the connection fails, or ctx ends (then
+// it reports true). The caller holds cn.reading.
+func (cn *conn) lead(ctx context.Context, p *pending) (cancelled bool) {
+	if ctx.Done() != nil {
+		cn.dlMu.Lock()
+		cn.leader++
+		gen := cn.leader
+		cn.dlMu.Unlock()
+		// A past read deadline interrupts the read; the frame reader keeps
+		// what it has read of a frame for the next leader.
+		stop := context.AfterFunc(ctx, func() {
+			cn.dlMu.Lock()
+			if cn.leader == gen {
+				cn.dlSet = true
+				_ = cn.nc.SetReadDeadline(time.Unix(1, 0))
+			}
+			cn.dlMu.Unlock()
+		})
+		defer func() {
+			stop()
+			cn.dlMu.Lock()
+			cn.leader++
+			if cn.dlSet {
+				cn.dlSet = false
+				_ = cn.nc.SetReadDeadline(time.Time{})
+			}
+			cn.dlMu.Unlock()
+		}()
+	}
+	mine := p.got.Load() // delivered before this caller took the role
+	for !mine || cn.fr.frameReady() {
+		kind, id, payload, err := cn.fr.next()
+		if err != nil {
+			if errors.Is(err, os.ErrDeadlineExceeded) && ctx.Err() != nil {
+				return true
+			}
+			cn.close(err)
+			return false
+		}
+		if cn.deliver(id, kind, payload) == p {
+			mine = true
+		}
+	}
+	return false
+}
+
+// handOff asks one waiting caller other than self to take over reading,
+// if any waits.
+func (cn *conn) handOff(self *pending) {
+	cn.mu.Lock()
+	for _, q := range cn.pending {
+		if q == self {
+			continue
+		}
+		if len(q.sig) == 0 {
+			q.sig <- false
+		}
+		break
+	}
+	cn.mu.Unlock()
 }
 
 // decode decodes a reply into p.
 func (p *pending) decode(kind api.Kind, payload []byte) {
 	if p.resp == nil && kind == api.KindOK {
+		if p.check {
+			p.err = checkReadResponse(payload)
+			return
+		}
 		p.readings, p.err = decodeReadResponse(payload)
 		return
 	}
@@ -284,35 +462,28 @@ func appendReadFrame(buf []byte, id uint32, names []string) ([]byte, error) {
 // call sends one request and waits for its reply; resp nil means a read
 // of names, whose readings are returned.
 func (c *Client) call(ctx context.Context, kind api.Kind, req, resp proto.Message, names []string) ([]*pb.Reading, error) {
+	return c.callRead(ctx, kind, req, resp, names, false)
+}
+
+// callRead is call; check makes a read only check its readings for errors.
+func (c *Client) callRead(ctx context.Context, kind api.Kind, req, resp proto.Message, names []string, check bool) ([]*pb.Reading, error) {
 	cn, err := c.getConn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	p := pendingPool.Get().(*pending)
-	p.resp = resp
+	p := getPending(resp)
+	p.check = check
 	id, err := cn.send(kind, req, names, p)
 	if err != nil {
-		p.resp = nil
-		pendingPool.Put(p)
+		putPending(p)
 		return nil, err
 	}
-	select {
-	case <-p.done:
-	case <-ctx.Done():
-		cn.mu.Lock()
-		_, stillPending := cn.pending[id]
-		delete(cn.pending, id)
-		cn.mu.Unlock()
-		if !stillPending {
-			<-p.done // the reply raced in; wait so p can be reused
-		}
-		p.resp, p.readings, p.err = nil, nil, nil
-		pendingPool.Put(p)
-		return nil, api.NewError(api.ReasonTimeout, fmt.Sprintf("%s on %s: %v", kind, c.addr, ctx.Err()), "client")
+	if err := cn.wait(ctx, id, p); err != nil {
+		putPending(p)
+		return nil, api.NewError(api.ReasonTimeout, fmt.Sprintf("%s on %s: %v", kind, c.addr, err), "client")
 	}
 	rs, err := p.readings, p.err
-	p.resp, p.readings, p.err = nil, nil, nil
-	pendingPool.Put(p)
+	putPending(p)
 	return rs, err
 }
 
@@ -353,6 +524,15 @@ func (c *Client) ListDevices(ctx context.Context, pattern string) ([]*pb.DeviceI
 // failures are in each Reading's Errors; err is for the call as a whole.
 func (c *Client) ReadAttributes(ctx context.Context, names []string) ([]*pb.Reading, error) {
 	return c.call(ctx, api.KindRead, nil, nil, names)
+}
+
+// ReadCheck reads names like ReadAttributes but only reports whether
+// every reading succeeded: it returns the errors of the first failed
+// reading as an *api.Error, or the call's error. No reading is built,
+// which is what a load generator needs.
+func (c *Client) ReadCheck(ctx context.Context, names []string) error {
+	_, err := c.callRead(ctx, api.KindRead, nil, nil, names, true)
+	return err
 }
 
 // Write writes one attribute.

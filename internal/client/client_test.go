@@ -1,8 +1,10 @@
 package client_test
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"sync"
 	"testing"
@@ -149,4 +151,132 @@ func TestContextTimeout(t *testing.T) {
 		t.Errorf("read from a silent server: %v", err)
 	}
 	(<-conns).Close()
+}
+
+// scriptedPeer accepts one framed connection and returns it after the
+// magic, with a reader of its request frames.
+func scriptedPeer(t *testing.T) (addr string, conns <-chan *peerConn) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	ch := make(chan *peerConn, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		br := bufio.NewReader(c)
+		magic := make([]byte, len(api.Magic))
+		if _, err := io.ReadFull(br, magic); err != nil {
+			c.Close()
+			return
+		}
+		ch <- &peerConn{Conn: c, br: br}
+	}()
+	return ln.Addr().String(), ch
+}
+
+type peerConn struct {
+	net.Conn
+	br *bufio.Reader
+}
+
+// request reads one request frame and returns its id.
+func (p *peerConn) request(t *testing.T) uint32 {
+	t.Helper()
+	_, id, _, _, err := api.ReadFrame(p.br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// okReply is an empty read reply (no readings) for id.
+func okReply(t *testing.T, id uint32) []byte {
+	t.Helper()
+	b, err := api.AppendFrame(nil, api.KindOK, id, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestLeaderCancelledMidFrame: the caller reading the socket for everyone
+// gives up (its context ends) while a reply for another caller is half
+// read; the other caller takes over, gets its whole reply, and the late
+// reply of the cancelled call is dropped without disturbing the stream.
+func TestLeaderCancelledMidFrame(t *testing.T) {
+	addr, conns := scriptedPeer(t)
+	c, err := client.Dial(context.Background(), addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	peer := <-conns
+	defer peer.Close()
+
+	ctxA, cancelA := context.WithCancel(context.Background())
+	errA := make(chan error, 1)
+	go func() { _, err := c.ReadAttributes(ctxA, []string{"a/b/c/x"}); errA <- err }()
+	idA := peer.request(t)
+	errB := make(chan error, 1)
+	go func() { _, err := c.ReadAttributes(context.Background(), []string{"a/b/c/y"}); errB <- err }()
+	idB := peer.request(t)
+
+	reply := okReply(t, idB)
+	if _, err := peer.Write(reply[:5]); err != nil {
+		t.Fatal(err)
+	}
+	cancelA()
+	if err := <-errA; api.ReasonOf(err) != api.ReasonTimeout {
+		t.Fatalf("cancelled call: %v", err)
+	}
+	if _, err := peer.Write(append(reply[5:], okReply(t, idA)...)); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-errB; err != nil {
+		t.Fatalf("call whose reply was half read by the cancelled leader: %v", err)
+	}
+	// The connection still works.
+	errC := make(chan error, 1)
+	go func() { _, err := c.ReadAttributes(context.Background(), []string{"a/b/c/z"}); errC <- err }()
+	if _, err := peer.Write(okReply(t, peer.request(t))); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-errC; err != nil {
+		t.Fatalf("call after the hand-off: %v", err)
+	}
+}
+
+// TestRepliesOutOfOrder: replies arrive in the reverse order of the
+// requests; each caller gets its own, whoever reads the socket.
+func TestRepliesOutOfOrder(t *testing.T) {
+	addr, conns := scriptedPeer(t)
+	c, err := client.Dial(context.Background(), addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	peer := <-conns
+	defer peer.Close()
+	const n = 8
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		go func() { _, err := c.ReadAttributes(context.Background(), []string{"a/b/c/x"}); errs <- err }()
+	}
+	var out []byte
+	for i := 0; i < n; i++ {
+		out = append(okReply(t, peer.request(t)), out...)
+	}
+	if _, err := peer.Write(out); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < n; i++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
 }

@@ -362,6 +362,70 @@ func decodeReadResponse(b []byte) ([]*pb.Reading, error) {
 	return out, nil
 }
 
+// checkReadResponse returns the errors of the first failed reading of a
+// ReadResponse as an *api.Error (nil if none failed), without building
+// the readings.
+func checkReadResponse(b []byte) error {
+	orig := b
+	for len(b) > 0 {
+		num, typ, k := protowire.ConsumeTag(b)
+		if k < 0 || num != 1 || typ != protowire.BytesType {
+			return checkFallback(orig)
+		}
+		b = b[k:]
+		r, k := protowire.ConsumeBytes(b)
+		if k < 0 {
+			return checkFallback(orig)
+		}
+		b = b[k:]
+		var errs []*pb.DevError
+		for len(r) > 0 {
+			num, typ, k := protowire.ConsumeTag(r)
+			if k < 0 {
+				return checkFallback(orig)
+			}
+			r = r[k:]
+			if num == 5 && typ == protowire.BytesType {
+				v, k := protowire.ConsumeBytes(r)
+				if k < 0 {
+					return checkFallback(orig)
+				}
+				d, err := decodeDevError(v)
+				if err != nil {
+					return checkFallback(orig)
+				}
+				errs = append(errs, d)
+				r = r[k:]
+				continue
+			}
+			k = protowire.ConsumeFieldValue(num, typ, r)
+			if k < 0 {
+				return checkFallback(orig)
+			}
+			r = r[k:]
+		}
+		if len(errs) > 0 {
+			return &api.Error{Errors: errs}
+		}
+	}
+	return nil
+}
+
+// checkFallback is checkReadResponse through the generic decoder, which
+// also names what is wrong with a malformed reply.
+func checkFallback(b []byte) error {
+	rs, err := readFallback(b)
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		if len(r.Errors) > 0 {
+			return &api.Error{Errors: r.Errors}
+		}
+	}
+	return nil
+}
+
 func readFallback(b []byte) ([]*pb.Reading, error) {
 	var r pb.ReadResponse
 	if err := proto.Unmarshal(b, &r); err != nil {

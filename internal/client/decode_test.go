@@ -1,6 +1,7 @@
 package client
 
 import (
+	"fmt"
 	"testing"
 
 	"google.golang.org/protobuf/proto"
@@ -130,7 +131,47 @@ func FuzzDecodeReadResponse(f *testing.F) {
 				t.Fatalf("reading %d differs:\n fast %v\nproto %v", i, got[i], want.Readings[i])
 			}
 		}
+		checkAgrees(t, data, want.Readings)
 	})
+}
+
+// checkAgrees: checkReadResponse reports the errors of the first failed
+// reading, or nil, as the full decode does.
+func checkAgrees(t *testing.T, data []byte, readings []*pb.Reading) {
+	t.Helper()
+	var want []*pb.DevError
+	for _, r := range readings {
+		if len(r.Errors) > 0 {
+			want = r.Errors
+			break
+		}
+	}
+	err := checkReadResponse(data)
+	if want == nil {
+		if err != nil {
+			t.Fatalf("check: %v, want nil", err)
+		}
+		return
+	}
+	e, ok := err.(*api.Error)
+	if !ok || len(e.Errors) != len(want) {
+		t.Fatalf("check: %v, want %v", err, want)
+	}
+	for i := range want {
+		if !proto.Equal(e.Errors[i], want[i]) {
+			t.Fatalf("check error %d: %v, want %v", i, e.Errors[i], want[i])
+		}
+	}
+}
+
+func TestCheckReadResponse(t *testing.T) {
+	for i, r := range sampleReads() {
+		data, err := proto.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run(fmt.Sprint(i), func(t *testing.T) { checkAgrees(t, data, r.Readings) })
+	}
 }
 
 func BenchmarkDecodeReadResponse(b *testing.B) {

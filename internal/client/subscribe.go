@@ -104,7 +104,8 @@ func (c *Client) Subscribe(ctx context.Context, names []string, typ pb.EventType
 	s.cn = cn
 	// The subscribe request's id receives an error reply on failure (or
 	// the connection's end); success is the first events batch.
-	p := &pending{resp: &pb.EventBatch{}, done: make(chan struct{}, 1)}
+	p := newPending()
+	p.resp = &pb.EventBatch{}
 	id, err := cn.send(api.KindSubscribe, &pb.SubscribeRequest{Names: names, Type: typ, Queue: uint32(opt.Queue)}, nil, p)
 	if err != nil {
 		cn.close(err)
@@ -116,7 +117,7 @@ func (c *Client) Subscribe(ctx context.Context, names []string, typ pb.EventType
 		cn.mu.Lock()
 		delete(cn.pending, id)
 		cn.mu.Unlock()
-	case <-p.done:
+	case <-p.sig: // only a completion: nobody hands a stream conn's reading off
 		cn.close(errors.New("subscribe failed"))
 		if p.err == nil {
 			p.err = api.NewError(api.ReasonInternal, "unexpected reply to subscribe", "client")

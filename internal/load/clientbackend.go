@@ -60,16 +60,7 @@ func (b *ClientBackend) Do(ctx context.Context, op *Op) error {
 	}
 	switch op.Kind {
 	case OpRead, OpBatch, OpPoll:
-		rs, err := c.ReadAttributes(ctx, op.Names)
-		if err != nil {
-			return err
-		}
-		for _, r := range rs {
-			if len(r.Errors) > 0 {
-				return &api.Error{Errors: r.Errors}
-			}
-		}
-		return nil
+		return c.ReadCheck(ctx, op.Names)
 	case OpWrite:
 		return c.Write(ctx, op.Names[0], op.Value)
 	case OpCommand:

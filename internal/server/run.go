@@ -36,6 +36,11 @@ type Hooks struct {
 	// returned close function, if any, runs after the server has closed,
 	// also when startup fails later on.
 	Open func(addr string, cat *catalog.Catalog, o *OpenOptions) (close func(), err error)
+	// Ready, if set, runs once every device answers, just before the
+	// ready file is written (serve returns its startup garbage to the
+	// OS there, so that whoever waits for the file sees the steady
+	// state).
+	Ready func()
 }
 
 // Running is a started server: Start returns it once every device
@@ -124,6 +129,9 @@ func Start(cfg RunConfig, hooks Hooks, log *slog.Logger) (*Running, error) {
 	if err := srv.CheckDevices(); err != nil {
 		r.Close()
 		return nil, err
+	}
+	if hooks.Ready != nil {
+		hooks.Ready()
 	}
 	devs, attrs, _ := model.Stats()
 	if cfg.ReadyFile != "" {

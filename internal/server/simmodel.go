@@ -27,11 +27,10 @@ var _ Model = (*SimModel)(nil)
 
 // NewSimModel wraps w.
 func NewSimModel(w *sim.World) *SimModel {
-	m := &SimModel{w: w, devs: w.Devices(), attrs: map[string][]sim.AttrInfo{}}
-	for _, d := range m.devs {
-		m.nattrs += len(m.attributes(d.Name))
-	}
-	return m
+	// Attribute descriptions are built when a client first needs a
+	// device's (about 400 bytes each): a server of 1000 attributes would
+	// otherwise hold 0.4 MB that a read-only client never asks for.
+	return &SimModel{w: w, devs: w.Devices(), attrs: map[string][]sim.AttrInfo{}, nattrs: w.NumAttributes()}
 }
 
 // World returns the wrapped world.

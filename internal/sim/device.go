@@ -186,6 +186,14 @@ func (d *device) findCmd(name string) int {
 	return -1
 }
 
+// numAttrs is len(d.attrInfos()) without building the descriptions.
+func (d *device) numAttrs() int {
+	if d.plug != nil {
+		return len(d.plug.Attributes())
+	}
+	return len(d.attrs) + 2 // State and Status
+}
+
 func (d *device) attrInfos() []AttrInfo {
 	if d.plug != nil {
 		return d.plug.Attributes()

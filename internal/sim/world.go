@@ -338,6 +338,18 @@ func (w *World) Attributes(dev string) ([]AttrInfo, error) {
 	return d.attrInfos(), nil
 }
 
+// NumAttributes returns the number of attributes of all hosted devices,
+// State and Status included: the sum of len(Attributes(dev)) without
+// building the descriptions (a server counts them at startup and describes
+// a device only when a client asks).
+func (w *World) NumAttributes() int {
+	n := 0
+	for _, d := range w.devs {
+		n += d.numAttrs()
+	}
+	return n
+}
+
 // Commands describes the commands of dev, including State, Status and Init.
 func (w *World) Commands(dev string) ([]CmdInfo, error) {
 	d, err := w.device(dev)
