@@ -57,7 +57,7 @@ func (m *SimModel) appendRefs(now time.Time, refs []AttrRef, buf []byte) []byte 
 		for _, r := range refs[i:j] {
 			m.names = append(m.names, r.Attr)
 		}
-		rs, err := m.w.Read(now, refs[i].Device, m.names...)
+		rs, err := m.w.AppendRead(m.readings[:0], now, refs[i].Device, m.names...)
 		if err != nil {
 			for _, r := range refs[i:j] {
 				buf = appendMessageField(buf, 1, errReading(r.String(), now.UnixNano(), devError(err)))
@@ -70,6 +70,8 @@ func (m *SimModel) appendRefs(now time.Time, refs []AttrRef, buf []byte) []byte 
 				}
 				buf = appendReadingField(buf, 1, refs[i+k], r)
 			}
+			clear(rs) // do not pin the values until the next read
+			m.readings = rs
 		}
 		i = j
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -131,6 +132,30 @@ func BenchmarkAppendRead(b *testing.B) {
 		b.Fatal(err)
 	}
 	names := []string{"test/tango/rw/A"}
+	now := time.Now()
+	var buf []byte
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = m.AppendRead(now, names, buf[:0])
+	}
+}
+
+// BenchmarkAppendRead10 is the model's work for a 10-attribute read of
+// one device (VAR formulas, KeepTime 0: every read evaluates them).
+func BenchmarkAppendRead10(b *testing.B) {
+	path := writeCatalog(b, 1, 10, "VAR('A%d', WRITE=True, default=%d)")
+	cat, err := catalog.Load(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	m, _, err := OpenModel(cat, OpenOptions{Servers: []string{"SimulatorDS/gen"}, Start: time.Now()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	names := make([]string, 10)
+	for i := range names {
+		names[i] = fmt.Sprintf("gen/dev/0/A%d", i)
+	}
 	now := time.Now()
 	var buf []byte
 	b.ReportAllocs()

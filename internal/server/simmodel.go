@@ -20,7 +20,9 @@ type SimModel struct {
 	nattrs  int
 	evalErr uint64
 	names   []string // reused by Read
-	refs    []AttrRef
+	// readings is AppendRead's reused buffer.
+	readings []sim.Reading
+	refs     []AttrRef
 }
 
 var _ Model = (*SimModel)(nil)

@@ -239,12 +239,10 @@ func (d *device) allowed(now int64) bool { return now-d.t0 >= d.startup }
 func (d *device) readOne(now int64, name string) Reading {
 	switch {
 	case strings.EqualFold(name, "State"):
-		r := Reading{Attr: "State", Value: pyval.Int(int64(d.state)), Time: time.Unix(0, now)}
-		d.w.override(d, -1, now, &r)
+		r, _ := d.w.override(d, -1, now, Reading{Attr: "State", Value: pyval.Int(int64(d.state)), Time: time.Unix(0, now)})
 		return r
 	case strings.EqualFold(name, "Status"):
-		r := Reading{Attr: "Status", Value: pyval.Str(d.statusText(now)), Time: time.Unix(0, now)}
-		d.w.override(d, -2, now, &r)
+		r, _ := d.w.override(d, -2, now, Reading{Attr: "Status", Value: pyval.Str(d.statusText(now)), Time: time.Unix(0, now)})
 		return r
 	}
 	i := d.findAttr(name)
@@ -256,23 +254,21 @@ func (d *device) readOne(now int64, name string) Reading {
 			Err: &DevError{Reason: "API_AttrNotAllowed", Desc: fmt.Sprintf("It is currently not allowed to read attribute %s (StartupDelay)", d.attrs[i].name), Origin: "DeviceImpl::read_attributes"}}
 	}
 	d.get(i, now)
-	r := d.reading(i, now)
-	d.w.override(d, int32(i), now, &r)
+	r, _ := d.w.override(d, int32(i), now, d.reading(i, now))
 	return r
 }
 
-func (d *device) read(now int64, names []string) []Reading {
-	out := make([]Reading, len(names))
+func (d *device) read(now int64, names []string, out []Reading) []Reading {
 	if d.plug != nil {
 		t := time.Unix(0, now)
-		for k, n := range names {
-			out[k] = d.plug.Read(t, n)
+		for _, n := range names {
+			out = append(out, d.plug.Read(t, n))
 		}
 		return out
 	}
 	d.hook(now)
-	for k, n := range names {
-		out[k] = d.readOne(now, n)
+	for _, n := range names {
+		out = append(out, d.readOne(now, n))
 	}
 	return out
 }

@@ -273,7 +273,8 @@ func (d *device) crossed(has bool, last pyval.Value, lastQ Quality, lastErr bool
 // emit publishes an event through the attribute's override (which may
 // drop it). Events are queued and returned by the next Advance.
 func (w *World) emit(d *device, attr int32, kind EventKind, r Reading, now int64) {
-	if !w.override(d, attr, now, &r) {
+	r, ok := w.override(d, attr, now, r)
+	if !ok {
 		return
 	}
 	w.pending = append(w.pending, Event{Kind: kind, Device: d.name, Reading: r})
@@ -285,10 +286,17 @@ func (w *World) emitPlug(d *device, ev Event) {
 }
 
 // override applies the Override of one attribute, if any; false drops.
-func (w *World) override(d *device, attr int32, now int64, r *Reading) bool {
+// Readings pass by value: a pointer handed to an Override would make
+// every reading escape to the heap, also when no override is installed
+// (the common case, one allocation per attribute read).
+func (w *World) override(d *device, attr int32, now int64, r Reading) (Reading, bool) {
 	if len(w.over) == 0 {
-		return true
+		return r, true
 	}
+	return w.applyOverride(d, attr, now, r)
+}
+
+func (w *World) applyOverride(d *device, attr int32, now int64, r Reading) (Reading, bool) {
 	key := attrRef{dev: d.idx, attr: attr}
 	switch attr {
 	case -1:
@@ -299,9 +307,10 @@ func (w *World) override(d *device, attr int32, now int64, r *Reading) bool {
 		key.name = lowerASCII(d.attrs[attr].name)
 	}
 	if o := w.over[key]; o != nil {
-		return o.Apply(time.Unix(0, now), d.name, r)
+		ok := o.Apply(time.Unix(0, now), d.name, &r)
+		return r, ok
 	}
-	return true
+	return r, true
 }
 
 func lowerASCII(s string) string {

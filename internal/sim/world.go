@@ -376,7 +376,17 @@ func (w *World) Read(now time.Time, dev string, attrs ...string) ([]Reading, err
 	if err != nil {
 		return nil, err
 	}
-	return d.read(w.clock(now), attrs), nil
+	return d.read(w.clock(now), attrs, make([]Reading, 0, len(attrs))), nil
+}
+
+// AppendRead is Read appending to dst: a server reading on every request
+// reuses one buffer.
+func (w *World) AppendRead(dst []Reading, now time.Time, dev string, attrs ...string) ([]Reading, error) {
+	d, err := w.device(dev)
+	if err != nil {
+		return dst, err
+	}
+	return d.read(w.clock(now), attrs, dst), nil
 }
 
 // Write writes one attribute as a client write does: the value is cast by
