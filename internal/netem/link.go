@@ -15,7 +15,7 @@ import (
 )
 
 // link is one direction of one connection: it reads src and writes dst,
-// either on the fast path (kernel splice, no toxics) or through a pipeline of
+// either on the fast path (copyFast, no toxics) or through a pipeline of
 // toxic stubs, and switches between them when the proxy's toxics change.
 type link struct {
 	c        *proxyConn
@@ -139,13 +139,13 @@ func (l *link) finish() {
 }
 
 // aLongTimeAgo is a read deadline in the past: it makes a blocked read
-// (or splice) return at once without consuming data.
+// (fast or piped) return at once without consuming data.
 var aLongTimeAgo = time.Unix(1, 0)
 
-// fast copies src to dst with no toxics. On Linux, TCPConn.ReadFrom from a
-// TCPConn uses splice(2): the bytes never enter user space. A toxic change
-// interrupts the copy with a past read deadline; splice either moved a
-// chunk fully (drain and pump) or nothing, so no data is lost.
+// fast copies src to dst with no toxics (copyFast: large pooled chunks,
+// no per-chunk allocation). A toxic change interrupts the copy with a past
+// read deadline; a read either returned a chunk, which is written fully, or
+// nothing, so no data is lost.
 func (l *link) fast(st *toxicSet, backlog []*Chunk, eof bool) (done bool) {
 	for _, c := range backlog {
 		if _, err := l.dst.Write(c.Data); err != nil {
@@ -166,7 +166,7 @@ func (l *link) fast(st *toxicSet, backlog []*Chunk, eof bool) (done bool) {
 		}
 		watched <- changed
 	}()
-	_, err := l.dst.ReadFrom(l.src)
+	err := copyFast(l.dst, l.src)
 	close(stop)
 	changed := <-watched
 	switch {

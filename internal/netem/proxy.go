@@ -176,8 +176,9 @@ func (p *Proxy) serve(cl *net.TCPConn, id uint64) {
 		return
 	}
 	srv := up.(*net.TCPConn)
-	// Larger socket buffers let each splice move more per call: about
-	// +25 % throughput on loopback. The kernel caps them at
+	// Larger socket buffers let each fast-path read move more per call
+	// (up to its 1 MiB chunk) and absorb bursts: about +10–25 % throughput
+	// on loopback against kernel defaults. The kernel caps them at
 	// net.core.{r,w}mem_max; an error only means the default stays.
 	for _, tc := range []*net.TCPConn{cl, srv} {
 		tc.SetReadBuffer(4 << 20)
