@@ -531,7 +531,11 @@ func rGauss(ctx *context, args []value, kw []keyword) (value, error) {
 	return pyval.Float(mu + z*sigma), nil
 }
 
-var nvMagic = 4 * crExp(-0.5) / math.Sqrt(2.0)
+// nvMagic is CPython's NV_MAGICCONST, 4*exp(-0.5)/sqrt(2.0), as a literal:
+// computing it at package init would build the double-double tables of
+// the correctly rounded functions in every process that links pylib
+// (TestRandomConstants checks the literals against the formulas).
+const nvMagic = 0x1.b72cd3f331398p+0
 
 func normalvariate(r pyval.Rand, mu, sigma float64) float64 {
 	var z float64
@@ -618,9 +622,11 @@ func rWeibullvariate(ctx *context, a, b value) (value, error) {
 	return pyval.Float(f[0] * libmPow(-crLogAny(u), 1.0/f[1])), nil
 }
 
-var (
-	log4         = crLogAny(4.0)
-	sgMagicConst = 1.0 + crLogAny(4.5)
+// log4 and sgMagicConst are CPython's LOG4 = log(4.0) and SG_MAGICCONST =
+// 1.0 + log(4.5), as literals (see nvMagic).
+const (
+	log4         = 0x1.62e42fefa39efp+0
+	sgMagicConst = 0x1.40859baee748fp+1
 )
 
 func gammavariate(ctx *context, r pyval.Rand, alpha, beta float64) (float64, error) {
