@@ -13,7 +13,16 @@ func SplitAttr(name string) (dev, attr string, ok bool) {
 }
 
 // HasWildcard reports whether s contains a wildcard character.
-func HasWildcard(s string) bool { return strings.ContainsAny(s, "*?") }
+func HasWildcard(s string) bool {
+	// A byte loop: strings.ContainsAny builds its set on every call, and
+	// the server asks this for every attribute of every read.
+	for i := 0; i < len(s); i++ {
+		if s[i] == '*' || s[i] == '?' {
+			return true
+		}
+	}
+	return false
+}
 
 // Match reports whether name matches the wildcard pattern, case-insensitively
 // as Tango names are: "*" matches any run of characters (including "/"),

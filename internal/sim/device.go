@@ -169,6 +169,12 @@ func (d *device) reading(i int, now int64) Reading {
 // (case-insensitive), or -1. Devices have few attributes: a linear scan is
 // faster than a map and costs no memory.
 func (d *device) findAttr(name string) int {
+	// Clients mostly spell names as declared: an exact pass first.
+	for i := range d.attrs {
+		if d.attrs[i].name == name {
+			return i
+		}
+	}
 	for i := range d.attrs {
 		if strings.EqualFold(d.attrs[i].name, name) {
 			return i

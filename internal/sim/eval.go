@@ -3,6 +3,7 @@ package sim
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -235,27 +236,32 @@ func (d *device) quality(i int, v pyval.Value, now int64) Quality {
 // allowed reports whether attributes may be read at now (StartupDelay).
 func (d *device) allowed(now int64) bool { return now-d.t0 >= d.startup }
 
-// readOne is one attribute of a client read.
-func (d *device) readOne(now int64, name string) Reading {
+// readOne is one attribute of a client read, written into r (an element
+// of the caller's slice: no Reading is copied on the way).
+func (d *device) readOne(now int64, name string, r *Reading) {
 	switch {
-	case strings.EqualFold(name, "State"):
-		r, _ := d.w.override(d, -1, now, Reading{Attr: "State", Value: pyval.Int(int64(d.state)), Time: time.Unix(0, now)})
-		return r
-	case strings.EqualFold(name, "Status"):
-		r, _ := d.w.override(d, -2, now, Reading{Attr: "Status", Value: pyval.Str(d.statusText(now)), Time: time.Unix(0, now)})
-		return r
+	case len(name) == len("State") && strings.EqualFold(name, "State"):
+		*r = Reading{Attr: "State", Value: pyval.Int(int64(d.state)), Time: time.Unix(0, now)}
+		d.w.overrideInto(d, -1, now, r)
+		return
+	case len(name) == len("Status") && strings.EqualFold(name, "Status"):
+		*r = Reading{Attr: "Status", Value: pyval.Str(d.statusText(now)), Time: time.Unix(0, now)}
+		d.w.overrideInto(d, -2, now, r)
+		return
 	}
 	i := d.findAttr(name)
 	if i < 0 {
-		return Reading{Attr: name, Value: pyval.None, Quality: Invalid, Time: time.Unix(0, now), Err: d.attrNotFound(name)}
+		*r = Reading{Attr: name, Value: pyval.None, Quality: Invalid, Time: time.Unix(0, now), Err: d.attrNotFound(name)}
+		return
 	}
 	if !d.allowed(now) {
-		return Reading{Attr: d.attrs[i].name, Value: pyval.None, Quality: Invalid, Time: time.Unix(0, now),
+		*r = Reading{Attr: d.attrs[i].name, Value: pyval.None, Quality: Invalid, Time: time.Unix(0, now),
 			Err: &DevError{Reason: "API_AttrNotAllowed", Desc: fmt.Sprintf("It is currently not allowed to read attribute %s (StartupDelay)", d.attrs[i].name), Origin: "DeviceImpl::read_attributes"}}
+		return
 	}
 	d.get(i, now)
-	r, _ := d.w.override(d, int32(i), now, d.reading(i, now))
-	return r
+	*r = d.reading(i, now)
+	d.w.overrideInto(d, int32(i), now, r)
 }
 
 func (d *device) read(now int64, names []string, out []Reading) []Reading {
@@ -267,8 +273,10 @@ func (d *device) read(now int64, names []string, out []Reading) []Reading {
 		return out
 	}
 	d.hook(now)
+	out = slices.Grow(out, len(names))
 	for _, n := range names {
-		out = append(out, d.readOne(now, n))
+		out = out[:len(out)+1]
+		d.readOne(now, n, &out[len(out)-1])
 	}
 	return out
 }

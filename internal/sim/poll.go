@@ -296,6 +296,15 @@ func (w *World) override(d *device, attr int32, now int64, r Reading) (Reading, 
 	return w.applyOverride(d, attr, now, r)
 }
 
+// overrideInto is override for a reading in place (client reads, which
+// cannot be dropped).
+func (w *World) overrideInto(d *device, attr int32, now int64, r *Reading) {
+	if len(w.over) == 0 {
+		return
+	}
+	*r, _ = w.applyOverride(d, attr, now, *r)
+}
+
 func (w *World) applyOverride(d *device, attr int32, now int64, r Reading) (Reading, bool) {
 	key := attrRef{dev: d.idx, attr: attr}
 	switch attr {

@@ -24,7 +24,9 @@ func (w *World) readModel(now int64, dev, attr string, keepTime int64) Reading {
 		if d2.plug != nil {
 			return d2.plug.Read(time.Unix(0, now), attr)
 		}
-		return d2.readOne(now, attr)
+		var r Reading
+		d2.readOne(now, attr, &r)
+		return r
 	}
 	if w.opts.Remote == nil {
 		return Reading{Attr: attr, Value: pyval.None, Quality: Invalid, Time: time.Unix(0, now), Err: noRemote(dev)}
