@@ -11,7 +11,7 @@ import (
 // CPU per request.
 func benchRun(b *testing.B, be Backend, tg *Targets, patterns []string) {
 	b.ReportAllocs()
-	spec := Spec{Targets: patterns, Rate: 5_000_000, Requests: int64(b.N), MaxInFlight: 256, MaxLate: Duration(time.Minute)}
+	spec := Spec{Targets: patterns, Rate: 5_000_000, Requests: int64(b.N), MaxRequests: max(int64(b.N), 1), MaxInFlight: 256, MaxLate: Duration(time.Minute)}
 	b.ResetTimer()
 	cpu0 := ProcessCPU()
 	res, err := Run(context.Background(), spec, tg, Options{Backend: be})

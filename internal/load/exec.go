@@ -43,9 +43,11 @@ func (e *env) take() bool {
 }
 
 // issue runs op and records it; intended is its scheduled send time.
-func (e *env) issue(op *Op, intended time.Time) {
+func (e *env) issue(op *Op, intended time.Time) { e.issueAt(op, intended, e.clock.Now()) }
+
+// issueAt is issue for a caller that has just read the clock (sent).
+func (e *env) issueAt(op *Op, intended, sent time.Time) {
 	e.rec.inFlight.Add(1)
-	sent := e.clock.Now()
 	err := e.be.Do(e.reqCtx, op)
 	done := e.clock.Now()
 	e.rec.inFlight.Add(-1)
@@ -75,98 +77,92 @@ type Executor interface {
 // timer shorter than this costs more than it is precise.
 const earlyIssue = 20 * time.Microsecond
 
-// openExec is the open model: arrivals on schedule, a bounded pool of
-// requests in flight. An arrival that finds the pool full waits for a
-// slot until MaxLate past its intended time, then counts as not issued.
-// Requests run on a pool of worker goroutines (started as the number in
-// flight grows, at most MaxInFlight), not one goroutine per request; a
-// job carries its intended time, so the latency correction is unchanged.
+// openExec is the open model: arrivals on schedule, at most MaxInFlight
+// requests in flight. Workers pull the schedule: a free worker claims the
+// next arrival (and its operation, in schedule order, so a seed gives the
+// same sequence), sleeps until its intended time if it is ahead, and
+// issues it, or counts it as not issued if it is more than MaxLate late
+// (the pool was full). Workers start as the number in flight grows (one
+// spare claimer is kept while fewer than MaxInFlight exist). Running flat
+// out, a request costs no channel operation and no wake-up in the
+// executor: the worker that finished one takes the next.
 type openExec struct {
 	*env
 	arrivals *Arrivals
 	pick     *picker
 }
 
-// job is one scheduled request for a worker.
-type job struct {
-	op       Op
-	intended time.Time
-}
-
 func (x *openExec) Run(ctx context.Context) error {
-	slots := make(chan struct{}, x.spec.MaxInFlight)
-	// A job is queued only after taking a slot, so this never blocks.
-	jobs := make(chan job, x.spec.MaxInFlight)
-	var wg sync.WaitGroup
-	var idle atomic.Int64 // workers waiting for a job
-	workers := 0
-	defer func() {
-		close(jobs)
-		wg.Wait()
-	}()
-	worker := func() {
-		defer wg.Done()
-		for j := range jobs {
-			idle.Add(-1)
-			x.issue(&j.op, j.intended)
-			idle.Add(1)
-			<-slots
-		}
-		idle.Add(-1)
-	}
-	var op Op
+	var (
+		mu      sync.Mutex // guards arrivals and pick
+		spawned atomic.Int64
+		idle    atomic.Int64 // workers not running a request
+		wg      sync.WaitGroup
+	)
 	start := x.clock.Now()
-	timer := time.NewTimer(time.Hour)
-	defer timer.Stop()
 	maxLate := x.spec.MaxLate.D()
-	for {
+	max := int64(x.spec.MaxInFlight)
+	// claim takes the next arrival; false once the schedule or the budget
+	// is spent.
+	claim := func(op *Op) (time.Time, bool) {
+		mu.Lock()
+		defer mu.Unlock()
 		off, ok := x.arrivals.Next()
-		if !ok {
-			return nil
+		if !ok || !x.take() {
+			return time.Time{}, false
 		}
-		intended := start.Add(off)
-		if d := intended.Sub(x.clock.Now()); d > earlyIssue {
-			timer.Reset(d)
-			select {
-			case <-timer.C:
-			case <-ctx.Done():
-				return nil
-			}
-		}
-		if !x.take() {
-			return nil
-		}
-		x.pick.next(&op)
-		select {
-		case slots <- struct{}{}:
-		default:
-			wait := intended.Add(maxLate).Sub(x.clock.Now())
-			if wait <= 0 {
-				x.rec.NotIssued(op.Kind)
-				continue
-			}
-			timer.Reset(wait)
-			select {
-			case slots <- struct{}{}:
-				if !timer.Stop() {
-					<-timer.C
-				}
-			case <-timer.C:
-				x.rec.NotIssued(op.Kind)
-				continue
-			case <-ctx.Done():
-				x.rec.NotIssued(op.Kind)
-				return nil
-			}
-		}
-		if idle.Load() <= int64(len(jobs)) && workers < x.spec.MaxInFlight {
-			workers++
-			idle.Add(1)
-			wg.Add(1)
-			go worker()
-		}
-		jobs <- job{op, intended}
+		x.pick.next(op)
+		return start.Add(off), true
 	}
+	var worker func()
+	spawn := func() {
+		if spawned.Add(1) > max {
+			spawned.Add(-1)
+			return
+		}
+		idle.Add(1)
+		wg.Add(1)
+		go worker()
+	}
+	worker = func() {
+		defer wg.Done()
+		defer idle.Add(-1)
+		timer := time.NewTimer(time.Hour)
+		defer timer.Stop()
+		var op Op
+		freed := false // this worker has just finished a request
+		for ctx.Err() == nil {
+			intended, ok := claim(&op)
+			if !ok {
+				return
+			}
+			now := x.clock.Now()
+			switch d := intended.Sub(now); {
+			case d > earlyIssue:
+				timer.Reset(d)
+				select {
+				case <-timer.C:
+				case <-ctx.Done():
+					return // its time had not come: neither issued nor late
+				}
+				now = x.clock.Now()
+			case d < 0 && freed && spawned.Load() >= max && now.Sub(intended) > maxLate:
+				// Due while every worker was busy: it found the pool full
+				// and waited longer than MaxLate.
+				x.rec.NotIssued(op.Kind)
+				continue
+			}
+			if idle.Add(-1) == 0 {
+				spawn() // keep a worker claiming while this one is busy
+			}
+			x.issueAt(&op, intended, now)
+			idle.Add(1)
+			freed = true
+		}
+	}
+	spawn()
+	wg.Wait()
+	return nil
 }
 
 // closedExec is the closed model: each client sends, waits for the reply,
