@@ -150,6 +150,13 @@ func Compile(src string, opts *Options) (*Program, error) {
 	}
 	if root.trusted {
 		p.fastF, p.fastB = root.ffn, root.bfn
+		p.fastOK = (p.fastF != nil || p.fastB != nil) && p.ntop == 0
+		if root.fx != nil && p.ntop == 0 && p.nlits == 0 {
+			if a, ok := root.fx.matchAffineCall(); ok {
+				a.sig = trigKinds()[a.call.fn]
+				p.affine = &a
+			}
+		}
 	}
 
 	return p, nil

@@ -2,9 +2,87 @@ package formula
 
 import (
 	"fmt"
+	"math"
 
+	"chaoslab/internal/formula/pylib"
 	"chaoslab/internal/formula/pyval"
 )
+
+// evalFast is Program.Eval. A fused root calling no host function (fastF,
+// fastB, affine) cannot panic, reads no budget and no mode: when the Env
+// is ready for a top-level evaluation it runs here, without run's guard
+// and bookkeeping (this small frame without a defer is, besides the
+// formula itself, the whole cost of evaluating `PRef + 1e-7*sin(PI*t)`).
+// Everything else, and a fused root that gives up, goes to run.
+func (p *Program) evalFast(env *Env) (pyval.Value, error) {
+	ctx := env.Ctx
+	if !p.fastOK || ctx == nil || ctx.Depth != 0 || env.MaxSteps < 0 || len(env.Vars) < len(p.names) {
+		return p.run(env)
+	}
+	// Eval documents that it sets the budget; a fused root uses none.
+	steps := env.MaxSteps
+	if steps == 0 {
+		steps = pyval.DefaultSteps
+	}
+	ctx.Steps = steps
+	if p.nlits > 0 {
+		// bindLits without its error (run reports it)
+		l := env.Lits
+		if l == nil {
+			l = p.lits
+		}
+		if len(l.Values) != p.nlits {
+			return p.run(env)
+		}
+		env.consts, env.cur = l.Values, l
+	}
+	if a := p.affine; a != nil {
+		// p + c*g(k*b) inline (affineCall.compile's closure, one call
+		// less): any other kind of operand, or a call that would raise,
+		// takes run. p is read after the call: fewer values to keep
+		// across it.
+		b := env.Vars[a.bSlot]
+		if b.K != pyval.FloatKind {
+			return p.run(env)
+		}
+		var r float64
+		ok := false
+		switch a.sig {
+		case pylib.TrigSignalSin:
+			r, ok = pylib.RoundTrig(pylib.SignalSinDD(a.k.v * math.Float64frombits(b.N)))
+		case pylib.TrigSignalCos:
+			r, ok = pylib.RoundTrig(pylib.SignalCosDD(a.k.v * math.Float64frombits(b.N)))
+		}
+		if !ok {
+			if r, ok = a.call.ff(a.k.v * math.Float64frombits(env.Vars[a.bSlot].N)); !ok {
+				return p.run(env)
+			}
+		}
+		pv := a.p.v
+		if a.pSlot >= 0 {
+			v := env.Vars[a.pSlot]
+			if v.K != pyval.FloatKind {
+				return p.run(env)
+			}
+			pv = a.pSign * math.Float64frombits(v.N)
+		}
+		return pyval.Float(pv + float64(a.c.v*r)), nil
+	}
+	f := &env.top
+	if f.env != env {
+		f.env = env
+	}
+	f.fail = false
+	if p.fastF != nil {
+		if r := p.fastF(f); !f.fail {
+			return pyval.Float(r), nil
+		}
+	} else if r := p.fastB(f); !f.fail {
+		return pyval.Bool(r), nil
+	}
+	f.fail = false
+	return p.run(env)
+}
 
 // run is Program.eval: budget, mode and depth bookkeeping around the
 // compiled tree, and the last line of defence against panics. The common

@@ -33,6 +33,9 @@ func loadF(f *frame, s int) float64 {
 // compile returns e as a closure tree. trusted is false when the tree
 // calls a host function through F1 (the caller then keeps the panic guard).
 func (e *fexpr) compile() (fn fnode, trusted bool) {
+	if a, ok := e.matchAffineCall(); ok {
+		return a.compile(trigKinds()[a.call.fn]), true
+	}
 	switch e.kind {
 	case fConst:
 		k := e.k

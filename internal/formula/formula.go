@@ -84,11 +84,17 @@ type Program struct {
 	mode Mode
 	root node // the compiled expression
 	// fastF, fastB: the root's compiled fused tree when it calls no host
-	// function (run tries it first, without the panic guard).
+	// function (Eval tries it first, without the panic guard).
 	fastF fnode
 	fastB bnode
-	ntop  int      // locals of the top scope (walrus targets, leaked Python 2 comprehension variables)
-	free  []string // static free names (FreeNames)
+	// affine: the root is p + c*g(k*b) (affine.go), which evalFast
+	// evaluates without a closure call; nil otherwise.
+	affine *affineCall
+	// fastOK: fastF or fastB is set and the program has no top-level
+	// locals (evalFast's compile-time conditions).
+	fastOK bool
+	ntop   int      // locals of the top scope (walrus targets, leaked Python 2 comprehension variables)
+	free   []string // static free names (FreeNames)
 
 	lits  *Literals // Lift: the literals of src (the default table)
 	nlits int       // Lift: how many literals the program reads
@@ -158,7 +164,7 @@ func (p *Program) NewEnv(ctx *pyval.Context) *Env {
 // sets Ctx.Py2 to the program's mode for its duration and counts itself in
 // Ctx.Depth, so host functions that evaluate other formulas are bounded by
 // the same budget and by Ctx.MaxDepth.
-func (p *Program) Eval(env *Env) (pyval.Value, error) { return p.run(env) }
+func (p *Program) Eval(env *Env) (pyval.Value, error) { return p.evalFast(env) }
 
 // FreeNames returns the program's static free names: every name the
 // formula reads that is not bound inside it (lambda parameters,

@@ -45,6 +45,7 @@ type fexpr struct {
 	x, y  *fexpr
 	f1    func(*pyval.Context, pyval.Value) (pyval.Value, error)
 	ff    func(float64) (float64, bool) // fCall: the callee's unboxed form (pyval.Func.Float), or nil
+	fn    *pyval.Func                   // fCall: the callee
 }
 
 func (e *fexpr) eval(f *frame) (float64, bool) {
@@ -182,7 +183,7 @@ func fuseCall(fn pyval.Value, arg *cx, c *cx, pure map[*pyval.Func]bool) *cx {
 	if fa == nil || fa.isInt {
 		return c
 	}
-	return withFloat(c, &fexpr{kind: fCall, x: fa, f1: g.F1, ff: g.Float})
+	return withFloat(c, &fexpr{kind: fCall, x: fa, f1: g.F1, ff: g.Float, fn: g})
 }
 
 var pureOnce [2]struct {

@@ -389,11 +389,16 @@ func sinCosDD(r dd) (dd, dd) {
 	t := ddAddF(r, -j/32)
 	t2 := ddMul(t, t)
 	h := t2.hi
-	// sin t = t + t^3 (-1/6 + t^2/120 - ...), cos t = 1 + t^2 (-1/2 + t^2/24 - ...)
-	ps := ddAddF(ddRecip(-6), h*(1.0/120+h*(-1.0/5040+h*(1.0/362880))))
+	// sin t = t + t^3 (-1/6 + t^2/120 - ...), cos t = 1 + t^2 (-1/2 +
+	// t^2 (1/24 - ...)), |t| <= 1/64: the first dropped terms are below
+	// 2^-100, and the parts in double (the tails) are small enough for
+	// their rounding errors to stay below 2^-86 of the result (-1/2 +
+	// t^2/24 in double would cost 2^-66).
+	ps := ddAddF(ddRecip(-6), h*(1.0/120+h*(-1.0/5040+h*(1.0/362880+h*(-1.0/39916800)))))
 	sinT := ddAdd(t, ddMul(ddMul(t, t2), ps))
-	pc := -0.5 + h*(1.0/24+h*(-1.0/720+h*(1.0/40320)))
-	cosT := ddAddF(ddMulF(t2, pc), 1)
+	pc := ddAddF(ddRecip(24), h*(-1.0/720+h*(1.0/40320+h*(-1.0/3628800))))
+	pc = ddAddF(ddMul(t2, pc), -0.5)
+	cosT := ddAddF(ddMul(t2, pc), 1)
 	if j == 0 {
 		return sinT, cosT
 	}
@@ -423,7 +428,16 @@ func sinCosFull(x float64) (dd, dd) {
 	return s, c
 }
 
+// crSin is the correctly rounded sin x (math.sin). The fast path comes
+// first: it rejects NaN, infinities and the ranges below.
 func crSin(x float64) float64 {
+	if r, ok := trigRound(sinShiftDD(x, x, 0)); ok {
+		return r
+	}
+	return crSinSlow(x)
+}
+
+func crSinSlow(x float64) float64 {
 	if math.IsInf(x, 0) || math.IsNaN(x) {
 		return math.NaN()
 	}
@@ -431,9 +445,6 @@ func crSin(x float64) float64 {
 		return math.Sin(x) // x - x^3/6 rounds to x (or its neighbour), as libm
 	}
 	ddOnce.Do(initDD)
-	if r, ok := fastTrig(x, false); ok {
-		return r
-	}
 	if r, ok := tinyTrig(x, false); ok {
 		return r
 	}
@@ -441,7 +452,15 @@ func crSin(x float64) float64 {
 	return s.round()
 }
 
+// crCos is the correctly rounded cos x (math.cos).
 func crCos(x float64) float64 {
+	if r, ok := trigRound(sinShiftDD(x, x, 128)); ok {
+		return r
+	}
+	return crCosSlow(x)
+}
+
+func crCosSlow(x float64) float64 {
 	if math.IsInf(x, 0) || math.IsNaN(x) {
 		return math.NaN()
 	}
@@ -449,9 +468,6 @@ func crCos(x float64) float64 {
 		return 1
 	}
 	ddOnce.Do(initDD)
-	if r, ok := fastTrig(x, true); ok {
-		return r
-	}
 	if r, ok := tinyTrig(x, true); ok {
 		return r
 	}

@@ -3,105 +3,117 @@ package pylib
 import "math"
 
 // Fast path for the correctly rounded sin and cos (the functions formulas
-// call most): a table method accurate to about 2^-64, whose result is
-// returned when it provably rounds like the exact value (about 97% of
-// arguments); the others take the double-double path.
+// call most): a table method accurate to about 2^-66 relative, whose result
+// is returned when it provably rounds like the exact value (all but about
+// 0.15% of arguments below 2^20); the others take tinyTrig or the
+// double-double path.
+//
+// x = k*pi/256 + r with |r| <= pi/512 (about 2^-7.35), so with
+// J = k*pi/256, S = sin J and C = cos J from sinTab (512 double-doubles,
+// one period; cos J is the entry a quarter period on):
+//
+//	sin x = S + C*r + S*(cos r - 1) + C*(sin r - r)
+//
+// cos x is the same with the table read a quarter period on (cos x =
+// sin(x + pi/2)), so sin and cos share every instruction. S + C*r is
+// computed exactly as hi + lo (an exact product by FMA and an exact
+// fastTwoSum: |C*r| <= pi/512 < sin(pi/256) <= |S| unless S = 0); the
+// rest are small corrections in double.
+
+const (
+	trigInvStep = 256 / math.Pi
+	// trigEps bounds the relative error of hi + lo with a margin of 8:
+	// the analysis below gives about 2^-66.5 (the roundings of r^2 and
+	// of the corrections), TestFastTrigErrorBound measures 2^-66.1.
+	trigEps = 0x1p-63
+	// trigFloor bounds the absolute error of the reduction (2^-130, see
+	// below), for r next to 0 (x next to a multiple of pi: sin x = +-r).
+	trigFloor = 0x1p-128
+)
 
 // fastTrig returns sin(x), or cos(x) when wantCos, and whether the fast
-// result is safe to use.
+// result is safe to use (it is then correctly rounded). It answers for
+// 2^-26 <= |x| < 2^20.
 func fastTrig(x float64, wantCos bool) (float64, bool) {
-	var r dd
-	q := 0
-	switch ax := math.Abs(x); {
-	case ax <= math.Pi/4:
-		r = dd{x, 0}
-	case ax < 0x1p20:
-		// Cody-Waite with an exact leading product; the error (~2^-88
-		// absolute) is far below the fast path's bound.
-		// k = x*2/pi rounded (to even: any nearby integer will do) with
-		// the shifter trick, which is cheaper than math.Round; q = k mod 4
-		// is in the low bits of kf.
-		kf := x*(2/math.Pi) + roundShifter
-		k := kf - roundShifter
-		p1, e1 := twoProd(k, ddPiHalf[0])
-		a := x - p1 // exact (Sterbenz)
-		b := -e1 - k*ddPiHalf[1]
-		hi, lo := fastTwoSum(a, b)
-		r = dd{hi, lo - k*ddPiHalf[2]}
-		q = int(math.Float64bits(kf) & 3)
-	default:
-		return 0, false
+	var off uint64
+	if wantCos {
+		off = 128
 	}
-	if math.Abs(r.hi) < 0x1p-20 {
-		return 0, false // near a multiple of pi/2: tinyTrig
-	}
-	// sin x = sin r, cos r, -sin r, -cos r and cos x = cos r, -sin r,
-	// -cos r, sin r for q = 0..3.
-	useCos := wantCos != (q&1 == 1)
-	negate := (!wantCos && q >= 2) || (wantCos && (q == 1 || q == 2))
-	j := (r.hi*32 + roundShifter) - roundShifter // |j| <= 26 (to even at ties: |t| <= 1/64 all the same)
-	t := r.hi - j/32                             // exact
-	tl := r.lo
-	t2 := t * t
-	t4 := t2 * t2
-	// sin u - u and cos u - 1 for u = t + tl, |u| <= 1/64, as Taylor
-	// polynomials in Estrin's form (two short chains instead of one long
-	// Horner chain: this is latency-bound). Truncation is below 2^-80;
-	// rounding errors (about 2^-65 absolute, as in Horner's form) stay
-	// inside the bounds below.
-	s1 := t * t2 * ((-1.0/6 + t2*(1.0/120)) + t4*(-1.0/5040+t2*(1.0/362880)))
-	c1 := t2*((-0.5+t2*(1.0/24))+t4*(-1.0/720+t2*(1.0/40320))) - t*tl
-	var hi, lo, bound float64
-	switch {
-	case j == 0 && useCos:
-		hi, lo = 1, c1
-		bound = 0x1p-62
-	case j == 0:
-		hi, lo = fastTwoSum(t, s1+tl)
-		bound = math.Abs(t) * 0x1p-60
-	default:
-		ji := int(math.Abs(j))
-		sJ, cJ := ddSinTab[ji], ddCosTab[ji]
-		if j < 0 {
-			sJ = sJ.neg()
-		}
-		var ph, pl, rest float64
-		// |ph| <= |t| <= 1/64 < sin(1/32) <= |sJ| and < cos(26/32) <= cJ,
-		// so fastTwoSum is exact. The small terms are summed as a tree
-		// (shorter latency than left to right; their rounding errors are
-		// ~2^-107).
-		if useCos {
-			// cos(J+u) = cJ + cJ c1 - sJ u - sJ s1
-			ph, pl = twoProd(-sJ.hi, t)
-			hi, lo = fastTwoSum(cJ.hi, ph)
-			rest = ((pl + cJ.lo) - (sJ.hi*tl + sJ.lo*t)) + (cJ.hi*c1 - sJ.hi*s1)
-		} else {
-			// sin(J+u) = sJ + sJ c1 + cJ u + cJ s1
-			ph, pl = twoProd(cJ.hi, t)
-			hi, lo = fastTwoSum(sJ.hi, ph)
-			rest = ((pl + sJ.lo) + (cJ.hi*tl + cJ.lo*t)) + (sJ.hi*c1 + cJ.hi*s1)
-		}
-		lo += rest
-		bound = 0x1p-62
-	}
-	res, e := fastTwoSum(hi, lo)
-	// Safe unless the residual is within the error bound of half an ulp
-	// (roundOK, inlined by hand: the hot path).
-	h := halfULP(res)
-	if math.Float64bits(res)&(1<<52-1) == 0 && e != 0 && (e < 0) != (res < 0) {
-		h /= 2 // below a power of two the spacing halves
-	}
-	if h == 0 || math.Abs(math.Abs(e)-h) <= bound {
-		return 0, false
-	}
-	if negate {
-		res = -res
-	}
-	return res, true
+	return fastSinShift(x, off)
 }
 
-// tinyTrig is the second fast path, for x near a multiple of pi/2 (t = 0.5,
-// 1, 1.5 ... in sin(PI*t)), where fastTrig gives up: |r| < 2^-20 for
+// fastSinShift is fastTrig for sin(x + off*pi/256), off = 0 (sin) or 128
+// (cos). (The hot callers write trigRound(sinShiftDD(x, x, off)) themselves:
+// this is one call too many for the inliner.)
+func fastSinShift(x float64, off uint64) (float64, bool) {
+	return trigRound(sinShiftDD(x, x, off))
+}
+
+// trigRound is the rounding test: the exact value lies within bnd of
+// hi + lo (bnd has a margin for the rounding of lo +- bnd), and rounding
+// is monotonic, so if both ends round to the same double so does the
+// exact value. This also handles the halved spacing below a power of two,
+// and a NaN lo fails.
+func trigRound(hi, lo float64) (float64, bool) {
+	bnd := math.Abs(hi)*trigEps + trigFloor
+	u := hi + (lo + bnd)
+	return u, u == hi+(lo-bnd)
+}
+
+// sinShiftDD returns sin(x + off*pi/256) as hi + lo with the error bounds
+// above, or lo = NaN outside 2^-26 <= |y| < 2^20 (NaN and inf included).
+// y is x, or a double within 2^-50 relative of x known earlier: the
+// reduction's k and its products are computed from y, in parallel with
+// the computation of x (Signals.py's x = 2*pi*(t/(2*pi)), y = t, is within
+// two ulps of t).
+func sinShiftDD(x, y float64, off uint64) (hi, lo float64) {
+	// 2^-26 <= |y| < 2^20 as one unsigned comparison of the bits without
+	// the sign (NaN and inf are above).
+	const lowBits, highBits = 0x3e5 << 53, 0x413 << 53 // 2^-26, 2^20 shifted left once
+	if math.Float64bits(y)<<1-lowBits >= highBits-lowBits {
+		return 0, math.NaN()
+	}
+	// k = y*256/pi rounded (any nearby integer will do: |r| grows by a
+	// hair) with the shifter trick; k mod 512 is in the low bits of kf.
+	kf := y*trigInvStep + roundShifter
+	k := kf - roundShifter // |k| < 2^26.35
+	i := math.Float64bits(kf) + off
+	// r = x - k*pi/256 as rh + rl, to about 2^-130 absolute (so that r
+	// keeps its relative accuracy when x is next to a multiple of pi and
+	// r is tiny: sin(PI*t) for whole t). k*piStep1 and k*piStep2 are
+	// exact (26-bit constants, |k| < 2^27). a = x - k*piStep1 is exact:
+	// |a| < 2^-5.6 is a multiple of ulp(x) (k = 0, or ulp(x) >= 2^-60).
+	// d = a - k*piStep2 is exact: |d| < 2^-7.3 is a multiple of 2^-59 or
+	// of ulp(x) >= 2^-60. p3 + e3 = k*piStep3 exactly (FMA), the twoSum
+	// is exact, and k*piStep4 (< 2^-90) is rounded with an error below
+	// 2^-143.
+	a := x - float64(k*piStep1) // float64(): no fused multiply-add
+	d := a - float64(k*piStep2)
+	p3 := float64(k * piStep3)
+	e3 := math.FMA(k, piStep3, -p3)
+	rh, rl := twoSum(d, -p3)
+	rl -= e3 + k*piStep4
+	S, C := &sinTab[i&511], &sinTab[(i+128)&511]
+	// sin r - r = r*r2*ps and cos r - 1 = r2*pc - r*rl for |r| <= 2^-7.35
+	// (Taylor: the first terms dropped are below 2^-84 and 2^-74 of the
+	// result), in Estrin's form: the evaluation is latency-bound.
+	r2 := rh * rh
+	r4 := r2 * r2
+	ps := (-1.0/6 + r2*(1.0/120)) + r4*(-1.0/5040)
+	pc := (-0.5 + r2*(1.0/24)) + r4*(-1.0/720)
+	ph := float64(C.hi * rh) // float64(): no fused multiply-add
+	pl := math.FMA(C.hi, rh, -ph)
+	hi = S.hi + ph
+	lo = ph - (hi - S.hi)
+	// S*(cos r - 1) + C*(sin r - r) + C*rl, with C*r ~ ph in the
+	// corrections (rounding errors about 2^-68 of the result).
+	lo += ((pl + S.lo) + (C.lo*rh + (C.hi-S.hi*rh)*rl)) + r2*(S.hi*pc+ph*ps)
+	return hi, lo
+}
+
+// tinyTrig is the second chance for x near a multiple of pi/2 (t = 0.5,
+// 1, 1.5 ... in sin(PI*t)) when fastTrig's rounding test fails there
+// (rare: fastTrig keeps r's relative accuracy itself): |r| < 2^-20 for
 // r = x - k pi/2, and the result is tiny or near +-1. r
 // is recomputed with an exact product for the second part of pi/2 too
 // (absolute error ~2^-150, while |r| > 2^-62 for any double below 2^20),

@@ -23,8 +23,8 @@ type Clock interface {
 // with Python's arithmetic for the division (Python 2 floors int/int).
 func SignalNames() map[string]value {
 	return map[string]value{
-		"sin":      signalTrig("sin", crSin),
-		"cos":      signalTrig("cos", crCos),
+		"sin":      signalTrig("sin", crSin, signalSinF),
+		"cos":      signalTrig("cos", crCos, signalCosF),
 		"square":   pyFunc("square", nil, sSquare),
 		"triangle": pyFunc("triangle", nil, sTriangle),
 		"ramp":     pyFunc("ramp", nil, sRamp),
@@ -46,7 +46,39 @@ func trigResult(x, r float64) (value, error) {
 
 var twoPiV = pyval.Float(twoPi)
 
-func signalTrig(name string, f func(float64) float64) value {
+// signalSinF is sin(t) for a float t with the default period (the
+// unboxed form the formula compiler calls): math.sin(2*pi*(t/(2*pi))).
+// A top-level function rather than a closure over crSin, so that the fast
+// path is inlined here and the call is direct.
+func signalSinF(t float64) (float64, bool) {
+	x := twoPi * (t / twoPi)
+	if r, ok := trigRound(sinShiftDD(x, t, 0)); ok {
+		return r, true
+	}
+	r := crSinSlow(x)
+	return r, !math.IsNaN(r) || math.IsNaN(x)
+}
+
+// signalCosF is cos(t) as signalSinF is sin(t).
+func signalCosF(t float64) (float64, bool) {
+	x := twoPi * (t / twoPi)
+	if r, ok := trigRound(sinShiftDD(x, t, 128)); ok {
+		return r, true
+	}
+	r := crCosSlow(x)
+	return r, !math.IsNaN(r) || math.IsNaN(x)
+}
+
+// SignalSinFloat is the default sin of SignalNames (Signals.py's
+// sin(t) = math.sin(2*pi*(t/(2*pi)))) for a float t: the result, and
+// false when the call would raise (t infinite). The formula compiler calls
+// it directly when a formula calls that sin.
+func SignalSinFloat(t float64) (float64, bool) { return signalSinF(t) }
+
+// SignalCosFloat is SignalSinFloat for cos.
+func SignalCosFloat(t float64) (float64, bool) { return signalCosF(t) }
+
+func signalTrig(name string, f func(float64) float64, ff func(float64) (float64, bool)) value {
 	def := &pydef{name: name, names: []string{"t", "period"}, nreq: 1}
 	// general is math.<f>(2 * pi * (t / period)) with Python's operators.
 	general := func(ctx *context, t, period value) (value, error) {
@@ -73,11 +105,7 @@ func signalTrig(name string, f func(float64) float64) value {
 		}
 		return general(ctx, a[0], a[1])
 	})
-	v.O.(*pyval.Func).Float = func(t float64) (float64, bool) {
-		x := twoPi * (t / twoPi)
-		r := f(x)
-		return r, !math.IsNaN(r) || math.IsNaN(x)
-	}
+	v.O.(*pyval.Func).Float = ff
 	return v
 }
 
@@ -296,3 +324,27 @@ func ripple(ctx *context, v, ampV, relV, tV, periodV value) (value, error) {
 	}
 	return pyval.Float(x + amp*s), nil
 }
+
+// TrigKind names the default sin and cos (SignalNames' sin and cos),
+// whose fast path the formula compiler inlines into its fused closures.
+type TrigKind uint8
+
+// The TrigKinds.
+const (
+	TrigNone TrigKind = iota
+	TrigSignalSin
+	TrigSignalCos
+)
+
+// SignalSinDD is the fast path of Signals.py's sin(t) with the default
+// period, before rounding: pass its result to RoundTrig. The pair exists
+// so that a caller can inline both around one call; when RoundTrig fails
+// the caller calls the function's Float form, which takes the slow paths.
+func SignalSinDD(t float64) (hi, lo float64) { return sinShiftDD(twoPi*(t/twoPi), t, 0) }
+
+// SignalCosDD is SignalSinDD for cos(t).
+func SignalCosDD(t float64) (hi, lo float64) { return sinShiftDD(twoPi*(t/twoPi), t, 128) }
+
+// RoundTrig returns the correctly rounded value of SignalSinDD's result
+// and true, or false when the fast path cannot tell it.
+func RoundTrig(hi, lo float64) (float64, bool) { return trigRound(hi, lo) }
