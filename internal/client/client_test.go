@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -279,4 +280,69 @@ func TestRepliesOutOfOrder(t *testing.T) {
 			t.Error(err)
 		}
 	}
+}
+
+// TestCancellationStorm: many callers share one connection, a third of
+// them with contexts that end while their call (or the read of the socket
+// they do for everyone) is in progress. Every call either times out or
+// gets the reply to its own request, and the connection stays usable.
+func TestCancellationStorm(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start(t, ln)
+	c, err := client.Dial(context.Background(), ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	sets := [][]string{{"test/tango/rw/A"}, {"test/tango/rw/State"}, {"test/tango/rw/A", "test/tango/rw/State"}}
+	var wg sync.WaitGroup
+	var timedOut atomic.Int64
+	errs := make(chan error, 64)
+	for g := 0; g < 24; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 200; i++ {
+				names := sets[(g+i)%len(sets)]
+				ctx, cancel := context.Background(), context.CancelFunc(func() {})
+				if (g+i)%3 == 0 {
+					// Ends anywhere from before the request is written to
+					// after the reply is in.
+					ctx, cancel = context.WithTimeout(context.Background(), time.Duration((g*7+i*13)%200)*time.Microsecond)
+				}
+				rs, err := c.ReadAttributes(ctx, names)
+				cancel()
+				if err != nil {
+					if api.ReasonOf(err) != api.ReasonTimeout {
+						errs <- fmt.Errorf("call %d/%d: %v", g, i, err)
+						return
+					}
+					timedOut.Add(1)
+					continue
+				}
+				if len(rs) != len(names) {
+					errs <- fmt.Errorf("call %d/%d asked %v, got %d readings", g, i, names, len(rs))
+					return
+				}
+				for k := range names {
+					if rs[k].Name != names[k] {
+						errs <- fmt.Errorf("call %d/%d asked %v, got %s at %d", g, i, names, rs[k].Name, k)
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if _, err := c.ReadAttributes(context.Background(), sets[0]); err != nil {
+		t.Fatalf("after the storm: %v", err)
+	}
+	t.Logf("%d of %d calls timed out", timedOut.Load(), 24*200)
 }
