@@ -35,29 +35,37 @@ func hostFunc(name string, fn func(ctx *pyval.Context, d *device, args []pyval.V
 }
 
 // params binds positional and keyword arguments to names, like a Python
-// signature with defaults None.
-func params(fn string, names []string, args []pyval.Value, kw []pyval.Keyword) ([4]pyval.Value, error) {
-	var out [4]pyval.Value
-	for i := range names {
-		out[i] = pyval.None
-	}
+// signature with defaults None. It runs on every host call of every
+// evaluation (VAR, GET, ATTR ...): keyword names are matched by length and
+// first byte before the full comparison.
+func params(fn string, names []string, args []pyval.Value, kw []pyval.Keyword) (out [4]pyval.Value, err error) {
 	if len(args) > len(names) {
 		return out, pyval.Errorf("TypeError", "%s() takes at most %d arguments (%d given)", fn, len(names), len(args))
 	}
-	copy(out[:], args)
+	n := copy(out[:], args)
+	for i := n; i < len(names); i++ {
+		out[i] = pyval.None
+	}
 	for _, k := range kw {
-		found := false
-		for i, n := range names {
-			if n == k.Name {
-				out[i], found = k.Value, true
-				break
-			}
-		}
-		if !found {
+		i := paramIndex(names, k.Name)
+		if i < 0 {
 			return out, pyval.Errorf("TypeError", "%s() got an unexpected keyword argument '%s'", fn, k.Name)
 		}
+		out[i] = k.Value
 	}
 	return out, nil
+}
+
+func paramIndex(names []string, name string) int {
+	if name == "" {
+		return -1
+	}
+	for i, n := range names {
+		if len(n) == len(name) && n[0] == name[0] && n == name {
+			return i
+		}
+	}
+	return -1
 }
 
 func given(args []pyval.Value, kw []pyval.Keyword, pos int, name string) bool {
