@@ -17,6 +17,8 @@ import (
 
 	"chaoslab/internal/cli"
 	"chaoslab/internal/journal"
+	"chaoslab/internal/netem"
+	"chaoslab/internal/supervisor"
 )
 
 var (
@@ -272,6 +274,52 @@ method:
 	}
 	if code, out := tw.run("recover"); code != 0 || !strings.Contains(out, "nothing to recover") {
 		t.Errorf("second recover: %d %s", code, out)
+	}
+}
+
+// TestKill9ThenRecoverProxy: on a twin up with --proxy, a net.* action is
+// a toxic in the supervisor's proxy; after the runner is killed with -9,
+// recover removes it (before the toxic's own deadline).
+func TestKill9ThenRecoverProxy(t *testing.T) {
+	tw := upTwin(t, "examples/vacuum/vacuum.csv", "--proxy")
+	p := tw.write("lat.yaml", `title: slow one pump server and die
+seed: 1
+method:
+  - name: slow pumps
+    action: net.latency
+    target: {servers: ["SimulatorDS/vc-pumps-sr01-04"]}
+    attributes: {latency: 2s}
+    duration: 10m
+  - pause: 5m
+`)
+	jp := filepath.Join(tw.dir, "k.jsonl")
+	c := tw.cmd("run", p, "--journal", jp)
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitEvent(t, jp, "fault")
+	c.Process.Kill()
+	c.Wait()
+	toxics := func() []netem.ToxicSpec {
+		st, err := supervisor.LoadState(tw.state)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts, err := netem.NewClient(st.Supervisor.Netem, nil).Toxics(context.Background(), "SimulatorDS/vc-pumps-sr01-04")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ts
+	}
+	if ts := toxics(); len(ts) != 1 {
+		t.Fatalf("after the kill: toxics %+v, want the latency", ts)
+	}
+	code, out := tw.run("recover")
+	if code != 0 || !strings.Contains(out, "undid slow pumps") {
+		t.Fatalf("recover: %d\n%s", code, out)
+	}
+	if ts := toxics(); len(ts) != 0 {
+		t.Errorf("after recover: toxics %+v", ts)
 	}
 }
 
