@@ -140,3 +140,95 @@ tasks:
 		t.Errorf("teardown after resume: %q", b)
 	}
 }
+
+// TestKill9ThenResume: `chaoslab explore` killed with -9 while its second
+// case runs leaves its twin behind and no teardown; the journal holds the
+// finished case, and `--resume` takes over the leftover twin's state, runs
+// the two other cases and leaves no process of either twin behind.
+func TestKill9ThenResume(t *testing.T) {
+	if testing.Short() {
+		t.Skip("e2e")
+	}
+	if chaoslabBin == "" {
+		t.Skipf("no chaoslab binary: %s", firstLine(buildErr))
+	}
+	dir := t.TempDir()
+	cat, _ := filepath.Abs("../../examples/explore/gauges.csv")
+	m := filepath.Join(dir, "m.yaml")
+	os.WriteFile(m, []byte(fmt.Sprintf(`title: kill -9
+stall_timeout: 20s
+matrix:
+  period: {values: [200, 500, 1000]}
+twin: {catalog: %q, devices: 1}
+config: [{match: "lab/*/*/Pressure", polling_period: "${period}"}]
+load:
+  model: poll
+  targets: ["lab/*/*/Pressure"]
+  clients: 1
+  poll: 200ms
+  duration: "${'3s' if _i == 2 else '1s'}"
+`, cat)), 0o644)
+	out := filepath.Join(dir, "out")
+
+	cmd := exec.Command(chaoslabBin, "explore", m, "-o", out)
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var pids []int
+	sc := bufio.NewScanner(stderr)
+	killed := false
+	for sc.Scan() {
+		if strings.Contains(sc.Text(), "explore: 1/3") {
+			st, err := supervisor.LoadState(filepath.Join(out, "twin"))
+			if err != nil {
+				cmd.Process.Kill()
+				t.Fatalf("twin state while running: %v", err)
+			}
+			pids = append(pids, st.Supervisor.Pid)
+			for _, s := range st.Servers {
+				pids = append(pids, s.Pid)
+			}
+			cmd.Process.Kill()
+			killed = true
+			break
+		}
+	}
+	cmd.Wait()
+	if !killed {
+		t.Fatal("never saw case 1 finish")
+	}
+	t.Cleanup(func() {
+		exec.Command(chaoslabBin, "down", "--state", filepath.Join(out, "twin")).Run()
+		for _, p := range pids {
+			syscall.Kill(p, syscall.SIGKILL)
+		}
+	})
+	recs, _, err := ReadJournal(filepath.Join(out, JournalFile))
+	if err != nil || len(recs) != 1 || recs[0].Key != "period=200" {
+		t.Fatalf("journal after kill -9: %v %+v", err, recs)
+	}
+
+	res, err := exec.Command(chaoslabBin, "explore", m, "-o", out, "--resume", "--json").Output()
+	if err != nil {
+		t.Fatalf("resume: %v\n%s", err, res)
+	}
+	var sum struct {
+		Finished int            `json:"finished_cases"`
+		Counts   map[string]int `json:"status_counts"`
+	}
+	if err := json.Unmarshal(res, &sum); err != nil || sum.Finished != 3 || sum.Counts["OK"] != 3 {
+		t.Fatalf("resume summary: %v %s", err, res)
+	}
+	if recs, _, _ := ReadJournal(filepath.Join(out, JournalFile)); len(recs) != 3 {
+		t.Errorf("journal after resume: %d records", len(recs))
+	}
+	for _, p := range pids {
+		if p > 0 && syscall.Kill(p, 0) == nil {
+			t.Errorf("process %d of the killed run's twin still runs", p)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "twin", "state.json")); !os.IsNotExist(err) {
+		t.Error("twin state still present after the resumed run")
+	}
+}
