@@ -406,27 +406,17 @@ func (b *bencher) reads(ctx context.Context) ([]benchResult, error) {
 		ten[i] = fmt.Sprintf("bench/dev/0/A%d", i)
 	}
 	var out []benchResult
-	for _, m := range []struct {
-		name    string
-		callers int
-		names   []string
-		rate    string
-		cpu     string
-	}{
+	for _, m := range []readMeasure{
 		{"read 1 attr, 1 caller", 1, one, ">= 40000", "<= 2"},
 		{"read 10 attrs, 1 caller", 1, ten, "", "<= 4"},
 		{"read 1 attr, 64 callers", 64, one, ">= 100000", "<= 2"},
 		{"read 10 attrs, 64 callers", 64, ten, "", "<= 4"},
 	} {
-		before := p.cpu()
-		n, el, err := hammer(m.callers, b.dur, func() error { _, err := c.ReadAttributes(ctx, m.names); return err })
+		rs, err := b.measureReads(ctx, p, c, m)
 		if err != nil {
 			return nil, err
 		}
-		cpu := p.cpu() - before
-		out = append(out,
-			benchResult{m.name, round(float64(n) / el.Seconds()), "calls/s", m.rate},
-			benchResult{m.name + ": server CPU", round2(float64(cpu.Nanoseconds()) / 1e3 / float64(n)), "µs/call", m.cpu})
+		out = append(out, rs...)
 	}
 	cached, err := b.cachedReads(ctx, ten)
 	if err != nil {
@@ -459,16 +449,30 @@ func (b *bencher) cachedReads(ctx context.Context, names []string) ([]benchResul
 		return nil, err
 	}
 	defer c.Close()
-	const name = "read 10 attrs, 64 callers, KeepTime 200 ms (cached values)"
+	return b.measureReads(ctx, p, c, readMeasure{"read 10 attrs, 64 callers, KeepTime 200 ms (cached values)", 64, names, "", ""})
+}
+
+// readMeasure is one read measurement: callers goroutines reading names
+// for the bench's duration, with the targets of its two figures.
+type readMeasure struct {
+	name      string
+	callers   int
+	names     []string
+	rate, cpu string
+}
+
+// measureReads runs m against p through c: calls per second and p's CPU
+// per call.
+func (b *bencher) measureReads(ctx context.Context, p *benchProc, c *client.Client, m readMeasure) ([]benchResult, error) {
 	before := p.cpu()
-	n, el, err := hammer(64, b.dur, func() error { _, err := c.ReadAttributes(ctx, names); return err })
+	n, el, err := hammer(m.callers, b.dur, func() error { _, err := c.ReadAttributes(ctx, m.names); return err })
 	if err != nil {
 		return nil, err
 	}
 	cpu := p.cpu() - before
 	return []benchResult{
-		{name, round(float64(n) / el.Seconds()), "calls/s", ""},
-		{name + ": server CPU", round2(float64(cpu.Nanoseconds()) / 1e3 / float64(n)), "µs/call", ""},
+		{m.name, round(float64(n) / el.Seconds()), "calls/s", m.rate},
+		{m.name + ": server CPU", round2(float64(cpu.Nanoseconds()) / 1e3 / float64(n)), "µs/call", m.cpu},
 	}, nil
 }
 

@@ -186,37 +186,19 @@ func (a affineCall) compile(sig pylib.TrigKind) fnode {
 	// The default sin and cos: the fast path inline around one call, ff
 	// (the full function) when it cannot tell.
 	switch {
-	case sig == pylib.TrigSignalSin && ps >= 0:
+	case sig != pylib.TrigNone && ps >= 0:
 		return func(f *frame) float64 {
 			t := k * loadF(f, bs)
-			r, ok := pylib.RoundTrig(pylib.SignalSinDD(t))
+			r, ok := pylib.RoundTrig(sig.DD(t))
 			if !ok {
 				r = callFF(f, ff, t)
 			}
 			return loadF(f, ps)*sign + float64(c*r)
 		}
-	case sig == pylib.TrigSignalSin:
+	case sig != pylib.TrigNone:
 		return func(f *frame) float64 {
 			t := k * loadF(f, bs)
-			r, ok := pylib.RoundTrig(pylib.SignalSinDD(t))
-			if !ok {
-				r = callFF(f, ff, t)
-			}
-			return p + float64(c*r)
-		}
-	case sig == pylib.TrigSignalCos && ps >= 0:
-		return func(f *frame) float64 {
-			t := k * loadF(f, bs)
-			r, ok := pylib.RoundTrig(pylib.SignalCosDD(t))
-			if !ok {
-				r = callFF(f, ff, t)
-			}
-			return loadF(f, ps)*sign + float64(c*r)
-		}
-	case sig == pylib.TrigSignalCos:
-		return func(f *frame) float64 {
-			t := k * loadF(f, bs)
-			r, ok := pylib.RoundTrig(pylib.SignalCosDD(t))
+			r, ok := pylib.RoundTrig(sig.DD(t))
 			if !ok {
 				r = callFF(f, ff, t)
 			}
@@ -247,11 +229,8 @@ func (a affineCall) compileLifted(sig pylib.TrigKind) fnode {
 		t := kc.load(f) * loadF(f, bs)
 		var r float64
 		ok := false
-		switch sig {
-		case pylib.TrigSignalSin:
-			r, ok = pylib.RoundTrig(pylib.SignalSinDD(t))
-		case pylib.TrigSignalCos:
-			r, ok = pylib.RoundTrig(pylib.SignalCosDD(t))
+		if sig != pylib.TrigNone {
+			r, ok = pylib.RoundTrig(sig.DD(t))
 		}
 		if !ok {
 			r = callFF(f, ff, t)

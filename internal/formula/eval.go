@@ -47,11 +47,8 @@ func (p *Program) evalFast(env *Env) (pyval.Value, error) {
 		}
 		var r float64
 		ok := false
-		switch a.sig {
-		case pylib.TrigSignalSin:
-			r, ok = pylib.RoundTrig(pylib.SignalSinDD(a.k.v * math.Float64frombits(b.N)))
-		case pylib.TrigSignalCos:
-			r, ok = pylib.RoundTrig(pylib.SignalCosDD(a.k.v * math.Float64frombits(b.N)))
+		if a.sig != pylib.TrigNone {
+			r, ok = pylib.RoundTrig(a.sig.DD(a.k.v * math.Float64frombits(b.N)))
 		}
 		if !ok {
 			if r, ok = a.call.ff(a.k.v * math.Float64frombits(env.Vars[a.bSlot].N)); !ok {
@@ -72,6 +69,8 @@ func (p *Program) evalFast(env *Env) (pyval.Value, error) {
 	if f.env != env {
 		f.env = env
 	}
+	// The fused root, as in run (written out twice: a shared function
+	// would not be inlined, and the call costs F2 a sixth of its time).
 	f.fail = false
 	if p.fastF != nil {
 		if r := p.fastF(f); !f.fail {

@@ -336,15 +336,16 @@ const (
 	TrigSignalCos
 )
 
-// SignalSinDD is the fast path of Signals.py's sin(t) with the default
-// period, before rounding: pass its result to RoundTrig. The pair exists
-// so that a caller can inline both around one call; when RoundTrig fails
-// the caller calls the function's Float form, which takes the slow paths.
-func SignalSinDD(t float64) (hi, lo float64) { return sinShiftDD(twoPi*(t/twoPi), t, 0) }
+// DD is the fast path of Signals.py's sin(t) or cos(t) (k is TrigSignalSin
+// or TrigSignalCos) with the default period, before rounding: pass its
+// result to RoundTrig. The pair exists so that a caller can inline both
+// around one call; when RoundTrig fails the caller calls the function's
+// Float form, which takes the slow paths.
+func (k TrigKind) DD(t float64) (hi, lo float64) {
+	// cos is sin a quarter period (128 table steps of pi/256) on.
+	return sinShiftDD(twoPi*(t/twoPi), t, uint64(k-TrigSignalSin)*128)
+}
 
-// SignalCosDD is SignalSinDD for cos(t).
-func SignalCosDD(t float64) (hi, lo float64) { return sinShiftDD(twoPi*(t/twoPi), t, 128) }
-
-// RoundTrig returns the correctly rounded value of SignalSinDD's result
+// RoundTrig returns the correctly rounded value of TrigKind.DD's result
 // and true, or false when the fast path cannot tell it.
 func RoundTrig(hi, lo float64) (float64, bool) { return trigRound(hi, lo) }

@@ -233,7 +233,7 @@ func TestFastTrigErrorBound(t *testing.T) {
 
 // TestSignalTrigFloat checks the unboxed Signals.py sin and cos (whose
 // fast path reduces with k from t rather than from the phase x) and the
-// SignalSinDD/SignalCosDD/RoundTrig against crSin/crCos of the phase, on t next
+// TrigKind.DD/RoundTrig against crSin/crCos of the phase, on t next
 // to the reduction's midpoints (where k from t and from x can differ),
 // whole and half multiples of pi, and random t.
 func TestSignalTrigFloat(t *testing.T) {
@@ -260,11 +260,7 @@ func TestSignalTrigFloat(t *testing.T) {
 			if got, ok := f(u); !ok || got != want {
 				t.Fatalf("t=%v kind %d: %v %v, want %v", u, kind, got, ok, want)
 			}
-			dd := SignalSinDD
-			if kind == TrigSignalCos {
-				dd = SignalCosDD
-			}
-			if got, ok := RoundTrig(dd(u)); ok && got != want {
+			if got, ok := RoundTrig(kind.DD(u)); ok && got != want {
 				t.Fatalf("t=%v kind %d: fast %v, want %v", u, kind, got, want)
 			}
 		}
