@@ -101,7 +101,7 @@ func (x *openExec) Run(ctx context.Context) error {
 	)
 	start := x.clock.Now()
 	maxLate := x.spec.MaxLate.D()
-	max := int64(x.spec.MaxInFlight)
+	limit := int64(x.spec.MaxInFlight)
 	// claim takes the next arrival; false once the schedule or the budget
 	// is spent.
 	claim := func(op *Op) (time.Time, bool) {
@@ -116,7 +116,7 @@ func (x *openExec) Run(ctx context.Context) error {
 	}
 	var worker func()
 	spawn := func() {
-		if spawned.Add(1) > max {
+		if spawned.Add(1) > limit {
 			spawned.Add(-1)
 			return
 		}
@@ -146,7 +146,7 @@ func (x *openExec) Run(ctx context.Context) error {
 					return // its time had not come: neither issued nor late
 				}
 				now = x.clock.Now()
-			case d < 0 && freed && spawned.Load() >= max && now.Sub(intended) > maxLate:
+			case d < 0 && freed && spawned.Load() >= limit && now.Sub(intended) > maxLate:
 				// Due while every worker was busy: it found the pool full
 				// and waited longer than MaxLate.
 				x.rec.NotIssued(op.Kind)
