@@ -148,6 +148,7 @@ func Compile(src string, opts *Options) (*Program, error) {
 	if lits != nil && len(lits.Values) > 0 {
 		p.lits, p.nlits = lits, len(lits.Values)
 	}
+	p.litCall = c.literalCall(expr)
 	if root.trusted {
 		p.fastF, p.fastB = root.ffn, root.bfn
 		p.fastOK = (p.fastF != nil || p.fastB != nil) && p.ntop == 0

@@ -98,6 +98,8 @@ type Program struct {
 
 	lits  *Literals // Lift: the literals of src (the default table)
 	nlits int       // Lift: how many literals the program reads
+
+	litCall *LitCall // the formula is one call with literal arguments (LiteralCall)
 }
 
 // Env is the per-evaluation state: one per (device, program), reused across

@@ -29,6 +29,9 @@ type progInfo struct {
 	env   *formula.Env // shared by every device (see device.run)
 	busy  bool         // env is in use by an evaluation in progress
 	slots struct{ t, read, write, value, attribute, name, state, args, deflt int32 }
+	// vf: the text is one VAR call with literal arguments (device.run
+	// calls VAR directly).
+	vf *varFast
 }
 
 // progKey keys the compile cache by text: a device with a text seen
@@ -119,6 +122,7 @@ func (w *World) compile(src string, py2 bool, extra []string, a *arena, buf *[]b
 		s.t, s.read, s.write, s.value = int32(p.Slot("t")), int32(p.Slot("READ")), int32(p.Slot("WRITE")), int32(p.Slot("VALUE"))
 		s.attribute, s.name, s.state = int32(p.Slot("ATTRIBUTE")), int32(p.Slot("NAME")), int32(p.Slot("STATE"))
 		s.args, s.deflt = int32(p.Slot("ARGS")), int32(p.Slot("DEFAULT"))
+		info.vf = newVarFast(p.LiteralCall())
 	}
 	// Devices are built in parallel: keep the first Program compiled for a
 	// shape so that every device shares one.

@@ -122,6 +122,19 @@ func (d *device) store(i int, now int64, v pyval.Value, q Quality, e *DevError) 
 // commands); args is bound to ARGS when defined.
 func (d *device) run(u *use, now int64, attrIdx int, write bool, value, args pyval.Value) (pyval.Value, error) {
 	info := u.info
+	if info.vf != nil && attrIdx >= 0 && args.IsUndefined() && !d.w.noVarFast && d.ctx.Depth < maxDepth(&d.ctx) {
+		// The text is one VAR call with literal arguments: call VAR. This
+		// is the interpreter's evaluation, bookkeeping included: the
+		// budget is refilled as below (a VAR call charges no step), and a
+		// nested evaluation at the depth limit (a cycle through ATTR)
+		// takes the general path, which raises RecursionError there. A
+		// failure (not expected with literal arguments) also takes it,
+		// so that the error is raised where the formula raises it.
+		d.refill()
+		if v, err := info.vf.call(d, info.prog, u.lits); err == nil {
+			return v, nil
+		}
+	}
 	// One Env per Program, shared by every device using the text (the
 	// World is single-threaded); a nested evaluation of the same Program
 	// (ATTR of another device with the same formula) gets its own.
@@ -189,6 +202,14 @@ func (d *device) run(u *use, now int64, attrIdx int, write bool, value, args pyv
 	v, err := info.prog.Eval(env)
 	info.busy = false
 	return v, err
+}
+
+// maxDepth is the nesting limit of formula evaluations (pyval.Context).
+func maxDepth(ctx *pyval.Context) int {
+	if ctx.MaxDepth > 0 {
+		return ctx.MaxDepth
+	}
+	return pyval.DefaultMaxDepth
 }
 
 // refill resets the step budget for one evaluation (or one cast).

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"chaoslab/internal/formula"
 	"chaoslab/internal/formula/pyval"
 )
 
@@ -87,43 +88,98 @@ func strArg(ctx *pyval.Context, fn string, v pyval.Value) (string, error) {
 	return "", pyval.Errorf("TypeError", "%s() argument must be a string, not %s", fn, pyval.TypeName(v))
 }
 
+// varParams is VAR's signature.
+var varParams = []string{"name", "v", "default", "WRITE"}
+
+// varOp is VAR(name, v, default, WRITE) (dyn.py:L1691-1731), for the host
+// function and for varFast.
+func (d *device) varOp(ctx *pyval.Context, name, v, def, wr pyval.Value) (pyval.Value, error) {
+	if name.K == pyval.NoneKind {
+		if d.fr.attr < 0 {
+			return pyval.None, pyval.Errorf("TypeError", "VAR() needs a name outside attribute formulas")
+		}
+		name = pyval.Str(d.attrs[d.fr.attr].name)
+	}
+	if pyval.Truth(wr) && d.fr.write {
+		if d.fr.value.K != pyval.NoneKind && !d.fr.value.IsUndefined() {
+			v = d.fr.value
+		}
+	}
+	if v.K != pyval.NoneKind {
+		if err := d.vars.Set(ctx, name, v); err != nil {
+			return pyval.None, err
+		}
+		return v, nil
+	}
+	cur, ok, err := d.vars.Get(ctx, name)
+	if err != nil {
+		return pyval.None, err
+	}
+	if !ok || cur.K == pyval.NoneKind {
+		if err := d.vars.Set(ctx, name, def); err != nil {
+			return pyval.None, err
+		}
+		return def, nil
+	}
+	return cur, nil
+}
+
+// varFast is a formula text that is one VAR call with literal arguments
+// (formula.LitCall), bound to VAR's parameters once per shape: arg[i] is
+// the index in lc.Args of parameter i, or -1 (None). device.run calls VAR
+// directly for it.
+type varFast struct {
+	lc  *formula.LitCall
+	arg [4]int8
+}
+
+// newVarFast binds lc as params binds a call (a later argument for the
+// same parameter wins); nil when lc is not such a call or would raise.
+func newVarFast(lc *formula.LitCall) *varFast {
+	if lc == nil || lc.Name != "VAR" {
+		return nil
+	}
+	npos := len(lc.Args) - len(lc.Keywords)
+	if npos > len(varParams) {
+		return nil
+	}
+	vf := &varFast{lc: lc, arg: [4]int8{-1, -1, -1, -1}}
+	for i := 0; i < npos; i++ {
+		vf.arg[i] = int8(i)
+	}
+	for j, k := range lc.Keywords {
+		i := paramIndex(varParams, k)
+		if i < 0 {
+			return nil
+		}
+		vf.arg[i] = int8(npos + j)
+	}
+	return vf
+}
+
+// call runs the VAR call for a device whose text has the literals lits
+// (nil: the shape's own).
+func (vf *varFast) call(d *device, p *formula.Program, lits *formula.Literals) (pyval.Value, error) {
+	var a [4]pyval.Value
+	for i, j := range vf.arg {
+		if j < 0 {
+			a[i] = pyval.None
+		} else {
+			a[i] = vf.lc.Args[j].Arg(p, lits)
+		}
+	}
+	return d.varOp(&d.ctx, a[0], a[1], a[2], a[3])
+}
+
 func buildHostGlobals() {
 	g := map[string]pyval.Value{}
 	// VAR(name=None, v=None, default=None, WRITE=None) (dyn.py:L1691-1731).
 	g["VAR"] = hostFunc("VAR", func(ctx *pyval.Context, d *device, args []pyval.Value, kw []pyval.Keyword) (pyval.Value, error) {
-		p, err := params("VAR", []string{"name", "v", "default", "WRITE"}, args, kw)
+		p, err := params("VAR", varParams, args, kw)
 		if err != nil {
 			return pyval.None, err
 		}
-		name, v, def, wr := p[0], p[1], p[2], p[3]
-		if name.K == pyval.NoneKind {
-			if d.fr.attr < 0 {
-				return pyval.None, pyval.Errorf("TypeError", "VAR() needs a name outside attribute formulas")
-			}
-			name = pyval.Str(d.attrs[d.fr.attr].name)
-		}
-		if pyval.Truth(wr) && d.fr.write {
-			if d.fr.value.K != pyval.NoneKind && !d.fr.value.IsUndefined() {
-				v = d.fr.value
-			}
-		}
-		if v.K != pyval.NoneKind {
-			if err := d.vars.Set(ctx, name, v); err != nil {
-				return pyval.None, err
-			}
-			return v, nil
-		}
-		cur, ok, err := d.vars.Get(ctx, name)
-		if err != nil {
-			return pyval.None, err
-		}
-		if !ok || cur.K == pyval.NoneKind {
-			if err := d.vars.Set(ctx, name, def); err != nil {
-				return pyval.None, err
-			}
-			return def, nil
-		}
-		return cur, nil
+		return d.varOp(ctx, p[0], p[1], p[2], p[3])
 	})
 	// GET(name, default=None): the variable if it exists or a default is
 	// given, else the namespace entry (e.g. a kept attribute value).

@@ -91,14 +91,17 @@ type World struct {
 	remote  remoteCache
 	over    map[attrRef]Override
 	stamp   uint64 // evaluation counter (dependency freshness)
-	globals [2]map[string]pyval.Value
-	progs   map[progKey]textEntry
-	shapes  map[string]*progInfo // by mode, extra names and formula.Shape key (see World.compile)
-	cat     *catalog.Catalog     // build time only
-	catDir  string               // directory of the catalog file: LoadFromFile and FILE paths resolve here
-	cfgs    map[attrCfg]*attrCfg // interned attribute configurations (build time)
-	cfgMu   sync.Mutex
-	progMu  sync.Mutex
+	// noVarFast sends VAR-only formulas through the interpreter (tests
+	// compare both paths).
+	noVarFast bool
+	globals   [2]map[string]pyval.Value
+	progs     map[progKey]textEntry
+	shapes    map[string]*progInfo // by mode, extra names and formula.Shape key (see World.compile)
+	cat       *catalog.Catalog     // build time only
+	catDir    string               // directory of the catalog file: LoadFromFile and FILE paths resolve here
+	cfgs      map[attrCfg]*attrCfg // interned attribute configurations (build time)
+	cfgMu     sync.Mutex
+	progMu    sync.Mutex
 
 	classProps map[string][]propKV  // class properties for PROPERTY(), by class name
 	files      map[string]*fileData // FILE() contents read at build time, by path under catDir
