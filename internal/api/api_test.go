@@ -83,16 +83,16 @@ func TestFrameRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	buf, _ = AppendFrame(buf, KindCancel, 9, nil)
-	br := bufio.NewReader(bytes.NewReader(buf))
-	kind, id, payload, _, err := ReadFrame(br, nil)
+	fr := NewFrameReader(bufio.NewReader(bytes.NewReader(buf)))
+	kind, id, payload, err := fr.Next()
 	if err != nil || kind != KindRead || id != 7 {
-		t.Fatalf("ReadFrame = %v, %d, %v", kind, id, err)
+		t.Fatalf("Next = %v, %d, %v", kind, id, err)
 	}
 	var got pb.ReadRequest
 	if err := proto.Unmarshal(payload, &got); err != nil || !proto.Equal(&got, req) {
 		t.Fatalf("payload = %v, %v", &got, err)
 	}
-	kind, id, payload, _, err = ReadFrame(br, nil)
+	kind, id, payload, err = fr.Next()
 	if err != nil || kind != KindCancel || id != 9 || len(payload) != 0 {
 		t.Fatalf("second frame = %v, %d, %d bytes, %v", kind, id, len(payload), err)
 	}
@@ -116,11 +116,10 @@ func FuzzReadFrame(f *testing.F) {
 	f.Add([]byte{0, 0, 0, 1, 2})
 	f.Add([]byte{0xff, 0xff, 0xff, 0xff, 1, 0, 0, 0, 0})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		br := bufio.NewReader(bytes.NewReader(data))
-		var buf []byte
+		fr := NewFrameReader(bufio.NewReader(bytes.NewReader(data)))
 		for {
-			kind, _, payload, nb, err := ReadFrame(br, buf)
-			buf = nb
+			fr.Ready()
+			kind, _, payload, err := fr.Next()
 			if err != nil {
 				return
 			}

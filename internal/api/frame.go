@@ -1,10 +1,8 @@
 package api
 
 import (
-	"bufio"
 	"encoding/binary"
 	"fmt"
-	"io"
 
 	"google.golang.org/protobuf/proto"
 )
@@ -97,31 +95,4 @@ func AppendFrame(buf []byte, kind Kind, id uint32, m proto.Message) ([]byte, err
 	}
 	binary.BigEndian.PutUint32(buf[start:], uint32(n))
 	return buf, nil
-}
-
-// ReadFrame reads one frame. The payload aliases buf (grown as needed and
-// returned for reuse); it is valid until the next call with the same buf.
-func ReadFrame(r *bufio.Reader, buf []byte) (kind Kind, id uint32, payload, newBuf []byte, err error) {
-	var hdr [HeaderLen]byte
-	if _, err = io.ReadFull(r, hdr[:]); err != nil {
-		return 0, 0, nil, buf, err
-	}
-	n := binary.BigEndian.Uint32(hdr[:4])
-	if n < HeaderLen-4 || n > MaxFrame {
-		return 0, 0, nil, buf, fmt.Errorf("bad frame length %d", n)
-	}
-	kind = Kind(hdr[4])
-	id = binary.BigEndian.Uint32(hdr[5:])
-	m := int(n) - (HeaderLen - 4)
-	if cap(buf) < m {
-		buf = make([]byte, m, m+m/2)
-	}
-	buf = buf[:m]
-	if _, err = io.ReadFull(r, buf); err != nil {
-		if err == io.EOF {
-			err = io.ErrUnexpectedEOF
-		}
-		return 0, 0, nil, buf, err
-	}
-	return kind, id, buf, buf, nil
 }

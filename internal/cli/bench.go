@@ -385,21 +385,31 @@ func hammer(callers int, dur time.Duration, f func() error) (int64, time.Duratio
 	return total, time.Since(t0), firstErr
 }
 
+// readServer serves one device of 10 VAR attributes with the given
+// KeepTime (ms) and dials it; done stops both.
+func (b *bencher) readServer(ctx context.Context, keepTime string) (p *benchProc, c *client.Client, done func(), err error) {
+	cat, err := b.catalogKeep(1, 10, "VAR('A%d', WRITE=True, default=%d)", keepTime)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	p, _, err = b.serve(cat)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	c, err = client.Dial(ctx, p.ready.Addr)
+	if err != nil {
+		p.stop()
+		return nil, nil, nil, err
+	}
+	return p, c, func() { c.Close(); p.stop() }, nil
+}
+
 func (b *bencher) reads(ctx context.Context) ([]benchResult, error) {
-	cat, err := b.catalog(1, 10, "VAR('A%d', WRITE=True, default=%d)")
+	p, c, done, err := b.readServer(ctx, "0")
 	if err != nil {
 		return nil, err
 	}
-	p, _, err := b.serve(cat)
-	if err != nil {
-		return nil, err
-	}
-	defer p.stop()
-	c, err := client.Dial(ctx, p.ready.Addr)
-	if err != nil {
-		return nil, err
-	}
-	defer c.Close()
+	defer done()
 	one := []string{"bench/dev/0/A0"}
 	ten := make([]string, 10)
 	for i := range ten {
@@ -435,20 +445,11 @@ func (b *bencher) reads(ctx context.Context) ([]benchResult, error) {
 // attribute would be, so it isolates the transport from the formulas'
 // evaluation.
 func (b *bencher) cachedReads(ctx context.Context, names []string) ([]benchResult, error) {
-	cat, err := b.catalogKeep(1, 10, "VAR('A%d', WRITE=True, default=%d)", "200")
+	p, c, done, err := b.readServer(ctx, "200")
 	if err != nil {
 		return nil, err
 	}
-	p, _, err := b.serve(cat)
-	if err != nil {
-		return nil, err
-	}
-	defer p.stop()
-	c, err := client.Dial(ctx, p.ready.Addr)
-	if err != nil {
-		return nil, err
-	}
-	defer c.Close()
+	defer done()
 	return b.measureReads(ctx, p, c, readMeasure{"read 10 attrs, 64 callers, KeepTime 200 ms (cached values)", 64, names, "", ""})
 }
 

@@ -104,7 +104,7 @@ type conn struct {
 	err      error
 
 	reading sync.Mutex // held by the caller or goroutine reading the socket
-	fr      frameReader
+	fr      *api.FrameReader
 
 	// dlMu orders the read deadline a leader's cancelled context sets
 	// with the leader's reset of it.
@@ -178,7 +178,7 @@ func dialConn(ctx context.Context, addr string, onStream func(api.Kind, []byte) 
 		return nil, unavailable(addr, err)
 	}
 	cn := &conn{addr: addr, nc: nc, done: make(chan struct{}), pending: map[uint32]*pending{}, onStream: onStream}
-	cn.fr.r = bufio.NewReaderSize(nc, 64<<10)
+	cn.fr = api.NewFrameReader(bufio.NewReaderSize(nc, 64<<10))
 	if onStream != nil {
 		cn.reading.Lock()
 		go cn.readLoop()
@@ -218,7 +218,7 @@ func (cn *conn) close(err error) {
 func (cn *conn) readLoop() {
 	defer close(cn.done)
 	for {
-		kind, id, payload, err := cn.fr.next()
+		kind, id, payload, err := cn.fr.Next()
 		if err != nil {
 			cn.close(err)
 			return
@@ -328,8 +328,8 @@ func (cn *conn) lead(ctx context.Context, p *pending) (cancelled bool) {
 		}()
 	}
 	mine := p.got.Load() // delivered before this caller took the role
-	for !mine || cn.fr.frameReady() {
-		kind, id, payload, err := cn.fr.next()
+	for !mine || cn.fr.Ready() {
+		kind, id, payload, err := cn.fr.Next()
 		if err != nil {
 			if errors.Is(err, os.ErrDeadlineExceeded) && ctx.Err() != nil {
 				return true

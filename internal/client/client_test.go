@@ -188,11 +188,25 @@ type peerConn struct {
 // request reads one request frame and returns its id.
 func (p *peerConn) request(t *testing.T) uint32 {
 	t.Helper()
-	_, id, _, _, err := api.ReadFrame(p.br, nil)
+	_, id, _, err := api.NewFrameReader(p.br).Next()
 	if err != nil {
 		t.Fatal(err)
 	}
 	return id
+}
+
+// dialScripted dials a scripted peer; both close when the test ends.
+func dialScripted(t *testing.T) (*client.Client, *peerConn) {
+	t.Helper()
+	addr, conns := scriptedPeer(t)
+	c, err := client.Dial(context.Background(), addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	peer := <-conns
+	t.Cleanup(func() { peer.Close() })
+	return c, peer
 }
 
 // okReply is an empty read reply (no readings) for id.
@@ -210,14 +224,7 @@ func okReply(t *testing.T, id uint32) []byte {
 // read; the other caller takes over, gets its whole reply, and the late
 // reply of the cancelled call is dropped without disturbing the stream.
 func TestLeaderCancelledMidFrame(t *testing.T) {
-	addr, conns := scriptedPeer(t)
-	c, err := client.Dial(context.Background(), addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	peer := <-conns
-	defer peer.Close()
+	c, peer := dialScripted(t)
 
 	ctxA, cancelA := context.WithCancel(context.Background())
 	errA := make(chan error, 1)
@@ -255,14 +262,7 @@ func TestLeaderCancelledMidFrame(t *testing.T) {
 // TestRepliesOutOfOrder: replies arrive in the reverse order of the
 // requests; each caller gets its own, whoever reads the socket.
 func TestRepliesOutOfOrder(t *testing.T) {
-	addr, conns := scriptedPeer(t)
-	c, err := client.Dial(context.Background(), addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	peer := <-conns
-	defer peer.Close()
+	c, peer := dialScripted(t)
 	const n = 8
 	errs := make(chan error, n)
 	for i := 0; i < n; i++ {

@@ -53,13 +53,7 @@ func TestAffineCallMatchesGeneric(t *testing.T) {
 						if s := p.Slot("t"); s >= 0 {
 							env.Vars[s] = b
 						}
-						v, err := p.Eval(env)
-						if err != nil {
-							results[k] = "!" + err.Error()
-						} else {
-							r, _ := pyval.Repr(env.Ctx, v)
-							results[k] = r
-						}
+						results[k] = evalShow(p, env)
 					}
 					if results[0] != results[1] {
 						t.Errorf("mode %d %s with #%d, #%d: fused %s, generic %s", mode, src, ai, bi, results[0], results[1])
@@ -138,13 +132,7 @@ func TestAffineCallLifted(t *testing.T) {
 						env.Vars[s] = a
 					}
 					env.Vars[p.Slot("t")] = b
-					v, err := p.Eval(env)
-					if err != nil {
-						results[k] = "!" + err.Error()
-					} else {
-						r, _ := pyval.Repr(env.Ctx, v)
-						results[k] = r
-					}
+					results[k] = evalShow(p, env)
 				}
 				if results[0] != results[1] {
 					t.Errorf("%s as %s with %v, %v: shared %s, generic %s", pr[1], pr[0], a, b, results[0], results[1])

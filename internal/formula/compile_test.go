@@ -50,6 +50,16 @@ func show(s string, err error) string {
 	return s
 }
 
+// evalShow evaluates p in env and shows the repr of the result or "!" and
+// the error.
+func evalShow(p *Program, env *Env) string {
+	v, err := p.Eval(env)
+	if err != nil {
+		return show("", err)
+	}
+	return show(pyval.Repr(env.Ctx, v))
+}
+
 // py3Cases hold CPython 3.11's answers; TestCasesAgainstPython re-checks
 // them with python3 when it is installed. "!" marks an exception.
 var py3Cases = []struct{ src, want string }{

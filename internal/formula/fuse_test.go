@@ -57,13 +57,7 @@ func TestFusedMatchesGeneric(t *testing.T) {
 							env.Vars[s] = [4]pyval.Value{a, b, b, a}[n]
 						}
 					}
-					v, err := p.Eval(env)
-					if err != nil {
-						results[k] = "!" + err.Error()
-					} else {
-						r, _ := pyval.Repr(env.Ctx, v)
-						results[k] = r
-					}
+					results[k] = evalShow(p, env)
 				}
 				if results[0] != results[1] {
 					t.Errorf("%s with #%d, #%d: fused %s, generic %s", src, i, j, results[0], results[1])

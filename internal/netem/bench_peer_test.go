@@ -171,14 +171,7 @@ func BenchmarkProxyThroughputPeer(b *testing.B) {
 	var direct, proxied, cpu time.Duration
 	var dbytes int
 	b.ResetTimer()
-	for i := range blocks {
-		n := b.N / blocks
-		if i < b.N%blocks {
-			n++
-		}
-		if n == 0 {
-			continue
-		}
+	for _, n := range splitBlocks(b.N, blocks) {
 		b.StopTimer()
 		direct += pr.send(b, pr.sink, n)
 		dbytes += n

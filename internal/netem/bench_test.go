@@ -175,14 +175,7 @@ func BenchmarkProxyThroughput(b *testing.B) {
 			var direct, timed time.Duration
 			var dn int
 			b.ResetTimer()
-			for i := range blocks {
-				n := b.N / blocks
-				if i < b.N%blocks {
-					n++
-				}
-				if n == 0 {
-					continue
-				}
+			for _, n := range splitBlocks(b.N, blocks) {
 				if tc.proxy {
 					b.StopTimer()
 					direct += push(b, addr, n, counted)
@@ -200,4 +193,20 @@ func BenchmarkProxyThroughput(b *testing.B) {
 			}
 		})
 	}
+}
+
+// splitBlocks divides n operations into at most blocks non-empty blocks
+// (direct and proxied transfers alternate by block).
+func splitBlocks(n, blocks int) []int {
+	var out []int
+	for i := range blocks {
+		k := n / blocks
+		if i < n%blocks {
+			k++
+		}
+		if k > 0 {
+			out = append(out, k)
+		}
+	}
+	return out
 }

@@ -64,23 +64,11 @@ func (s *Server) serveFramed(c net.Conn, br *bufio.Reader) {
 	fc.wg.Wait()
 }
 
-// frameBuffered reports whether a whole frame is already buffered, so the
-// reader can add it to the current batch without blocking.
-func frameBuffered(br *bufio.Reader) bool {
-	n := br.Buffered()
-	if n < api.HeaderLen {
-		return false
-	}
-	h, _ := br.Peek(4)
-	return int(binary.BigEndian.Uint32(h))+4 <= n
-}
-
 func (fc *framedConn) readLoop() error {
-	var buf []byte
+	fr := api.NewFrameReader(fc.br)
 	calls := make([]call, 0, 16)
 	for {
-		kind, id, payload, nb, err := api.ReadFrame(fc.br, buf)
-		buf = nb
+		kind, id, payload, err := fr.Next()
 		if err != nil {
 			return err
 		}
@@ -113,7 +101,8 @@ func (fc *framedConn) readLoop() error {
 			c.req, c.err = decodeRequest(kind, payload)
 			calls = append(calls, c)
 		}
-		if len(calls) < maxCalls && frameBuffered(fc.br) {
+		// A whole frame already buffered joins the batch without blocking.
+		if len(calls) < maxCalls && fr.Ready() {
 			continue
 		}
 		if err := fc.flush(calls); err != nil {

@@ -111,11 +111,9 @@ func TestStuckSubscriber(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The stuck subscriber reads again and finds the drop marker.
-	br := bufio.NewReader(stuck)
-	var buf []byte
+	fr := api.NewFrameReader(bufio.NewReader(stuck))
 	for {
-		kind, _, payload, nb, err := api.ReadFrame(br, buf)
-		buf = nb
+		kind, _, payload, err := fr.Next()
 		if err != nil {
 			t.Fatalf("stuck subscriber never saw a drop marker: %v", err)
 		}

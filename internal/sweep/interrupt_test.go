@@ -16,11 +16,12 @@ import (
 	"chaoslab/internal/supervisor"
 )
 
-// TestInterruptRealTwin runs `chaoslab explore` as a subprocess on a real
-// twin, sends SIGINT while the second case runs, and checks: exit 3, the
-// teardown task ran, no process of the twin is left, the finished case is
-// kept, and `--resume` runs only the rest (exit 0).
-func TestInterruptRealTwin(t *testing.T) {
+// gaugeMatrix writes a three-case explore file over the gauges example
+// (period 200, 500, 1000 ms; case 2's load lasts case2, the others 1 s)
+// plus extra YAML, and returns it and an output directory; it skips
+// without the chaoslab binary or with -short.
+func gaugeMatrix(t *testing.T, title, case2, extra string) (matrixFile, outDir string) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("e2e")
 	}
@@ -30,8 +31,7 @@ func TestInterruptRealTwin(t *testing.T) {
 	dir := t.TempDir()
 	cat, _ := filepath.Abs("../../examples/explore/gauges.csv")
 	m := filepath.Join(dir, "m.yaml")
-	// Case 2 runs long enough to be interrupted; the others are short.
-	os.WriteFile(m, []byte(fmt.Sprintf(`title: interrupt
+	text := fmt.Sprintf(`title: %s
 stall_timeout: 20s
 matrix:
   period: {values: [200, 500, 1000]}
@@ -42,11 +42,23 @@ load:
   targets: ["lab/*/*/Pressure"]
   clients: 1
   poll: 200ms
-  duration: "${'6s' if _i == 2 else '1s'}"
-tasks:
+  duration: "${'%s' if _i == 2 else '1s'}"
+`, title, cat, case2) + extra
+	if err := os.WriteFile(m, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return m, filepath.Join(dir, "out")
+}
+
+// TestInterruptRealTwin runs `chaoslab explore` as a subprocess on a real
+// twin, sends SIGINT while the second case runs, and checks: exit 3, the
+// teardown task ran, no process of the twin is left, the finished case is
+// kept, and `--resume` runs only the rest (exit 0).
+func TestInterruptRealTwin(t *testing.T) {
+	// Case 2 runs long enough to be interrupted; the others are short.
+	m, out := gaugeMatrix(t, "interrupt", "6s", `tasks:
   teardown: [{run: [sh, -c, "echo x >> \"$EXPLORE_DIR/teardown-ran\""]}]
-`, cat)), 0o644)
-	out := filepath.Join(dir, "out")
+`)
 
 	cmd := exec.Command(chaoslabBin, "explore", m, "-o", out)
 	stderr, _ := cmd.StderrPipe()
@@ -146,29 +158,7 @@ tasks:
 // finished case, and `--resume` takes over the leftover twin's state, runs
 // the two other cases and leaves no process of either twin behind.
 func TestKill9ThenResume(t *testing.T) {
-	if testing.Short() {
-		t.Skip("e2e")
-	}
-	if chaoslabBin == "" {
-		t.Skipf("no chaoslab binary: %s", firstLine(buildErr))
-	}
-	dir := t.TempDir()
-	cat, _ := filepath.Abs("../../examples/explore/gauges.csv")
-	m := filepath.Join(dir, "m.yaml")
-	os.WriteFile(m, []byte(fmt.Sprintf(`title: kill -9
-stall_timeout: 20s
-matrix:
-  period: {values: [200, 500, 1000]}
-twin: {catalog: %q, devices: 1}
-config: [{match: "lab/*/*/Pressure", polling_period: "${period}"}]
-load:
-  model: poll
-  targets: ["lab/*/*/Pressure"]
-  clients: 1
-  poll: 200ms
-  duration: "${'3s' if _i == 2 else '1s'}"
-`, cat)), 0o644)
-	out := filepath.Join(dir, "out")
+	m, out := gaugeMatrix(t, "kill -9", "3s", "")
 
 	cmd := exec.Command(chaoslabBin, "explore", m, "-o", out)
 	stderr, _ := cmd.StderrPipe()

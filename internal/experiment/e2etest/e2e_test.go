@@ -244,6 +244,20 @@ func serverPhase(t *testing.T, tw *twinT) string {
 	return string(out)
 }
 
+// killAfterFault runs the experiment p and kills the runner with -9 once
+// its journal records a fault applied.
+func (tw *twinT) killAfterFault(p string) {
+	tw.t.Helper()
+	jp := filepath.Join(tw.dir, "k.jsonl")
+	c := tw.cmd("run", p, "--journal", jp)
+	if err := c.Start(); err != nil {
+		tw.t.Fatal(err)
+	}
+	waitEvent(tw.t, jp, "fault")
+	c.Process.Kill()
+	c.Wait()
+}
+
 func TestKill9ThenRecover(t *testing.T) {
 	tw := upTwin(t, "examples/vacuum/vacuum.csv")
 	p := tw.write("stop.yaml", `title: stop a server and die
@@ -254,14 +268,7 @@ method:
     target: {servers: ["SimulatorDS/vc-pumps-*"], pick: 1}
   - pause: 5m
 `)
-	jp := filepath.Join(tw.dir, "k.jsonl")
-	c := tw.cmd("run", p, "--journal", jp)
-	if err := c.Start(); err != nil {
-		t.Fatal(err)
-	}
-	waitEvent(t, jp, "fault")
-	c.Process.Kill()
-	c.Wait()
+	tw.killAfterFault(p)
 	if !strings.Contains(serverPhase(t, tw), "stopped") {
 		t.Fatalf("the stopped server should still be stopped:\n%s", serverPhase(t, tw))
 	}
@@ -292,14 +299,7 @@ method:
     duration: 10m
   - pause: 5m
 `)
-	jp := filepath.Join(tw.dir, "k.jsonl")
-	c := tw.cmd("run", p, "--journal", jp)
-	if err := c.Start(); err != nil {
-		t.Fatal(err)
-	}
-	waitEvent(t, jp, "fault")
-	c.Process.Kill()
-	c.Wait()
+	tw.killAfterFault(p)
 	toxics := func() []netem.ToxicSpec {
 		st, err := supervisor.LoadState(tw.state)
 		if err != nil {

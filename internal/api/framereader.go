@@ -1,34 +1,36 @@
-package client
+package api
 
 import (
 	"bufio"
 	"encoding/binary"
 	"fmt"
 	"io"
-
-	"chaoslab/internal/api"
 )
 
-// frameReader reads frames and can be interrupted (a read deadline) in
-// the middle of one: what it has read so far stays in buf for the next
-// call, which may come from another goroutine (the next leader).
-type frameReader struct {
+// FrameReader reads frames from a buffered stream. A read interrupted in
+// the middle of a frame (a read deadline) keeps what it has read, so the
+// next Next, possibly from another goroutine, continues the same frame:
+// the Go client's callers take turns reading one connection.
+type FrameReader struct {
 	r   *bufio.Reader
 	buf []byte // the frame being read, header included
 	n   int    // bytes of it read so far
 }
 
-// next returns the next frame. The payload aliases the reader's buffer:
+// NewFrameReader reads frames from r.
+func NewFrameReader(r *bufio.Reader) *FrameReader { return &FrameReader{r: r} }
+
+// Next returns the next frame. The payload aliases the reader's buffer:
 // it is valid until the next call.
-func (f *frameReader) next() (kind api.Kind, id uint32, payload []byte, err error) {
-	if len(f.buf) < api.HeaderLen {
+func (f *FrameReader) Next() (kind Kind, id uint32, payload []byte, err error) {
+	if len(f.buf) < HeaderLen {
 		f.buf = make([]byte, 4096)
 	}
 	if err := f.fill(4); err != nil {
 		return 0, 0, nil, err
 	}
 	size := binary.BigEndian.Uint32(f.buf)
-	if size < api.HeaderLen-4 || size > api.MaxFrame {
+	if size < HeaderLen-4 || size > MaxFrame {
 		return 0, 0, nil, fmt.Errorf("bad frame length %d", size)
 	}
 	total := 4 + int(size)
@@ -49,11 +51,11 @@ func (f *frameReader) next() (kind api.Kind, id uint32, payload []byte, err erro
 		// payload is used before the next call, so drop it then.
 		defer func() { f.buf = nil }()
 	}
-	return api.Kind(f.buf[4]), binary.BigEndian.Uint32(f.buf[5:]), f.buf[api.HeaderLen:total], nil
+	return Kind(f.buf[4]), binary.BigEndian.Uint32(f.buf[5:]), f.buf[HeaderLen:total], nil
 }
 
 // fill reads until the first n bytes of the frame are in buf.
-func (f *frameReader) fill(n int) error {
+func (f *FrameReader) fill(n int) error {
 	for f.n < n {
 		m, err := f.r.Read(f.buf[f.n:n])
 		f.n += m
@@ -67,9 +69,10 @@ func (f *frameReader) fill(n int) error {
 	return nil
 }
 
-// frameReady reports whether next would return without reading the
-// socket: a whole frame is buffered.
-func (f *frameReader) frameReady() bool {
+// Ready reports whether Next would return without reading the
+// underlying stream: a whole frame is buffered (a server adds it to the
+// current batch, a client's reader delivers it before leaving).
+func (f *FrameReader) Ready() bool {
 	have := f.r.Buffered() + f.n
 	if have < 4 {
 		return false
