@@ -54,6 +54,9 @@ word in AllowedActions), and webhooks (Alertmanager v4 JSON) to
 			if len(cfg.Servers) > 0 && cfg.Host != "" {
 				return exit(ExitUsage, fmt.Errorf("--server and --host exclude each other"))
 			}
+			if cfg.ListenFD != 0 && cfg.ListenFD < 3 {
+				return exit(ExitUsage, fmt.Errorf("--listen-fd %d: want an inherited descriptor, 3 or more (0-2 are stdin, stdout, stderr)", cfg.ListenFD))
+			}
 			for _, u := range al.webhooks {
 				if err := notify.CheckLoopback(u); err != nil {
 					return exit(ExitUsage, fmt.Errorf("--alarm-webhook: %w", err))
@@ -85,6 +88,7 @@ word in AllowedActions), and webhooks (Alertmanager v4 JSON) to
 	f.StringSliceVar(&cfg.Servers, "server", nil, "catalog server to host, e.g. SimulatorDS/testrw (repeatable)")
 	f.StringVar(&cfg.Host, "host", "", "host every server of this catalog host")
 	f.StringVar(&cfg.Listen, "listen", "127.0.0.1:0", "address to listen on")
+	f.IntVar(&cfg.ListenFD, "listen-fd", 0, "serve on the listening socket inherited as this descriptor (3 or more; how up starts servers), which --listen, if it names a port, must match")
 	f.StringVar(&cfg.ReadyFile, "ready-file", "", "write {addr, pid} here (atomically) once every device answers")
 	f.StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	f.Uint64Var(&cfg.Seed, "seed", 0, "random seed of the model")

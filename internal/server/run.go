@@ -2,11 +2,13 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"os"
 	"strings"
+	"syscall"
 	"time"
 
 	"chaoslab/internal/catalog"
@@ -15,10 +17,15 @@ import (
 
 // RunConfig is what `chaoslab serve` runs.
 type RunConfig struct {
-	Catalog   string   // catalog file
-	Servers   []string // catalog servers to host (or Host)
-	Host      string
-	Listen    string // default 127.0.0.1:0
+	Catalog string   // catalog file
+	Servers []string // catalog servers to host (or Host)
+	Host    string
+	Listen  string // default 127.0.0.1:0
+	// ListenFD, if not 0, is an inherited listening socket to serve on
+	// instead of binding Listen (which, if it names a port, must be the
+	// socket's address): the supervisor binds the port itself so that no
+	// other process can take it between choosing it and serving on it.
+	ListenFD  int
 	ReadyFile string // written once every device answers ("" = none)
 	Seed      uint64
 	Py3       bool
@@ -71,6 +78,39 @@ func (r *Running) Close() error {
 	return err
 }
 
+// listen binds cfg.Listen, or takes the socket inherited as cfg.ListenFD.
+func listen(cfg RunConfig) (net.Listener, error) {
+	if cfg.ListenFD == 0 {
+		return net.Listen("tcp", cfg.Listen)
+	}
+	if cfg.ListenFD < 3 {
+		return nil, fmt.Errorf("listen fd %d: want an inherited descriptor, 3 or more (0-2 are stdin, stdout, stderr)", cfg.ListenFD)
+	}
+	// Checked before an os.File owns the descriptor: closing a wrong one
+	// (the runtime's own poller, say) would break the process.
+	if on, err := syscall.GetsockoptInt(cfg.ListenFD, syscall.SOL_SOCKET, syscall.SO_ACCEPTCONN); err != nil || on == 0 {
+		if err == nil {
+			err = errors.New("the socket is not listening")
+		}
+		return nil, fmt.Errorf("listen fd %d: want an inherited listening TCP socket: %w", cfg.ListenFD, err)
+	}
+	f := os.NewFile(uintptr(cfg.ListenFD), "listen-fd")
+	ln, err := net.FileListener(f)
+	f.Close() // FileListener made its own descriptor
+	if err != nil {
+		return nil, fmt.Errorf("listen fd %d: want an inherited listening TCP socket: %w", cfg.ListenFD, err)
+	}
+	if _, ok := ln.(*net.TCPListener); !ok {
+		ln.Close()
+		return nil, fmt.Errorf("listen fd %d: want a TCP socket, got %s", cfg.ListenFD, ln.Addr().Network())
+	}
+	if _, port, _ := net.SplitHostPort(cfg.Listen); port != "" && port != "0" && ln.Addr().String() != cfg.Listen {
+		ln.Close()
+		return nil, fmt.Errorf("listen fd %d is bound to %s, not %s", cfg.ListenFD, ln.Addr(), cfg.Listen)
+	}
+	return ln, nil
+}
+
 // Start opens the model of cfg, serves it on cfg.Listen and returns once
 // every device answers. Startup problems are returned before anything is
 // served.
@@ -98,7 +138,7 @@ func Start(cfg RunConfig, hooks Hooks, log *slog.Logger) (*Running, error) {
 	}
 	// Listen first: hooks (ACTION commands on this server's own devices)
 	// need the address before the model exists.
-	ln, err := net.Listen("tcp", cfg.Listen)
+	ln, err := listen(cfg)
 	if err != nil {
 		return nil, err
 	}

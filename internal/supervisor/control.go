@@ -112,15 +112,20 @@ func (s *supervisor) control(req ctlRequest) ctlReply {
 		s.beginShutdown()
 		return ctlReply{}
 	case VerbAdd:
-		var names []string
+		var added []*Server
 		for _, n := range req.Add {
 			if n == nil || n.Name == "" || s.st.Server(n.Name) != nil {
 				continue
 			}
 			sv := newServerRecord(s.st.Dir, n.Name, n.Host, n.Devices)
 			s.st.Servers = append(s.st.Servers, sv)
-			sv.Addr = freeAddr()
-			s.ensureProxy(sv)
+			s.reserve(sv, s.proc(sv.Name))
+			added = append(added, sv)
+		}
+		// Every new address is known before the first start: each new
+		// server gets all its peers.
+		names := make([]string, 0, len(added))
+		for _, sv := range added {
 			s.start(sv)
 			names = append(names, sv.Name)
 		}

@@ -23,6 +23,15 @@
 // whose supervisor died starts a new one that adopts the servers still
 // running and restarts the others.
 //
+// Ports: the supervisor binds each server's listening socket itself and
+// hands it to the process as descriptor 3 (serve --listen-fd 3), then
+// closes its copy. Choosing a free port and letting the child bind it
+// later left a window in which another process (a client's ephemeral port,
+// a peer's outgoing connection) could take it; the child then failed to
+// start and was counted as a crash. A server keeps its address across
+// restarts (peers and clients holding it reconnect), and moves to a new
+// port only if another process took it while the server was down.
+//
 // The restart decision (Policy.Decide) and server selection (Select) are
 // pure; the supervisor loop owns all mutable state in one goroutine and
 // takes its clock from Options.

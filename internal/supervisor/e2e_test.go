@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -476,6 +477,41 @@ func (tw *twin) downAndCheckAfter(st *State) {
 
 // TestE2EPolicyNever: with --restart never a crash leaves the server
 // failed, status says why, and servers start brings it back.
+// TestE2EPorts: the supervisor binds each server's port and hands it to
+// the process (serve --listen-fd), so no other process can take it before
+// the server serves; the supervisor keeps no copy, so a stopped server's
+// port refuses connections; and a port another process took while the
+// server was down makes the server move to a new one, not fail.
+func TestE2EPorts(t *testing.T) {
+	tw := newTwin(t)
+	tw.must("up", "--host", "lab-host-1", testdata(t, "twin.csv"))
+	old := *tw.server(tw.state(), "SimulatorDS/h1a")
+	tw.must("servers", "stop", "SimulatorDS/h1a")
+	if c, err := net.Dial("tcp", old.Addr); err == nil {
+		c.Close()
+		t.Errorf("%s of a stopped server accepts connections", old.Addr)
+	}
+	squatter, err := net.Listen("tcp", old.Addr)
+	if err != nil {
+		t.Fatalf("take the stopped server's port: %v", err)
+	}
+	defer squatter.Close()
+	tw.must("servers", "start", "SimulatorDS/h1a")
+	st := tw.state()
+	sv := tw.server(st, "SimulatorDS/h1a")
+	if sv.Phase != PhaseRunning || sv.Addr == old.Addr || sv.Restarts != 0 || sv.Pid == 0 {
+		t.Errorf("started on a taken port: phase %s, addr %s (was %s), restarts %d", sv.Phase, sv.Addr, old.Addr, sv.Restarts)
+	}
+	if got := readA(t, st, "test/h1/a"); got != 1 {
+		t.Errorf("test/h1/a/A on the new port = %v, want 1", got)
+	}
+	logged, _ := os.ReadFile(filepath.Join(tw.dir, LogDir, "supervisor.log"))
+	if !strings.Contains(string(logged), "address taken, moving to a new port") {
+		t.Errorf("supervisor log does not tell the move:\n%s", logged)
+	}
+	tw.downAndCheck()
+}
+
 func TestE2EPolicyNever(t *testing.T) {
 	tw := newTwin(t)
 	tw.must("up", "--host", "lab-host-1", "--restart", "never", testdata(t, "twin.csv"))

@@ -49,6 +49,7 @@ type proc struct {
 	stopping     bool // SIGTERM sent by us: the exit is not a crash
 	startAfter   bool // restart verb: start again once it exited
 	everReady    bool
+	ln           *net.TCPListener // the next process's socket, bound by reserve
 	killTimer    *time.Timer
 	restartTimer *time.Timer
 }
@@ -210,9 +211,12 @@ func (s *supervisor) boot() {
 			sv.Phase = PhaseStopped
 		}
 	}
-	// Addresses first, so that every server gets all its peers.
+	// Addresses first, so that every server gets all its peers; the ports
+	// of the servers about to start are held from now on.
 	for _, sv := range s.st.Servers {
-		if sv.Addr == "" {
+		if sv.Desired == DesiredRunning && !s.proc(sv.Name).alive {
+			s.reserve(sv, s.proc(sv.Name))
+		} else if sv.Addr == "" {
 			sv.Addr = freeAddr()
 		}
 		s.ensureProxy(sv)
@@ -256,18 +260,20 @@ func (s *supervisor) adopt(sv *Server) {
 	}()
 }
 
-// start spawns the server's process.
+// start spawns the server's process on the socket reserve bound: the
+// child inherits it as descriptor 3 (serve --listen-fd), so its port is
+// held from the moment it is chosen.
 func (s *supervisor) start(sv *Server) {
 	p := s.proc(sv.Name)
 	if p.alive {
 		return
 	}
 	stopTimer(&p.restartTimer)
-	if sv.Addr == "" {
-		sv.Addr = freeAddr()
-	}
+	s.reserve(sv, p)
+	ln := p.ln
+	p.ln = nil
 	os.Remove(sv.ReadyFile)
-	args := []string{"serve", "--catalog", s.st.Catalog, "--server", sv.Name, "--listen", sv.Addr, "--ready-file", sv.ReadyFile}
+	args := []string{"serve", "--catalog", s.st.Catalog, "--server", sv.Name, "--listen", sv.Addr, "--listen-fd", "3", "--ready-file", sv.ReadyFile}
 	for _, o := range s.st.Servers {
 		// Peers are reached like clients reach them: through their proxy
 		// when the twin has proxies, so network faults hit cross-server
@@ -279,14 +285,30 @@ func (s *supervisor) start(sv *Server) {
 	args = append(args, s.st.ServeArgs...)
 	cmd := exec.Command(s.st.Binary, args...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	logf, err := os.OpenFile(sv.Log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	var err error
+	var lnFile, logf *os.File
+	if ln == nil {
+		err = fmt.Errorf("no socket for %s (see the supervisor log)", sv.Addr)
+	} else {
+		// The child's copy is the only one left once it runs: a killed
+		// server's port refuses connections, as a real one's would.
+		lnFile, err = ln.File()
+		ln.Close()
+	}
+	if err == nil {
+		logf, err = os.OpenFile(sv.Log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	}
 	if err == nil {
 		fmt.Fprintf(logf, "--- %s chaoslab supervisor: starting %s on %s\n", s.opts.Now().Format(time.RFC3339), sv.Name, sv.Addr)
 		cmd.Stdout, cmd.Stderr = logf, logf
+		cmd.ExtraFiles = []*os.File{lnFile}
 		err = cmd.Start()
 		if err != nil {
 			logf.Close()
 		}
+	}
+	if lnFile != nil {
+		lnFile.Close()
 	}
 	p.gen++
 	p.stopping, p.startAfter, p.everReady = false, false, false
@@ -428,10 +450,6 @@ func (s *supervisor) exited(ev exitEvent) {
 	sv.Proc = Proc{}
 	sv.LastExit, sv.LastExitAt = ev.status, now
 	s.opts.Log.Info("exited", "server", sv.Name, "status", ev.status, "requested", p.stopping)
-	if !p.everReady {
-		// It may have failed to bind its address: take a new one next time.
-		sv.Addr = ""
-	}
 	switch {
 	case s.shutdown:
 		sv.Phase = PhaseStopped
@@ -523,11 +541,37 @@ func (s *supervisor) beginShutdown() {
 	}
 }
 
-// freeAddr picks a free loopback port. Servers get a fixed address (kept
-// across restarts, like a Tango server found again after a crash) so that
-// peers and clients holding it reconnect; the small window between closing
-// the probe and the server binding is covered by taking a new port when a
-// server exits before it was ever ready.
+// reserve binds the socket sv's next process serves on, unless one is
+// held already: sv's recorded address (kept across restarts, like a Tango
+// server found again after a crash, so that peers and clients holding it
+// reconnect), or a new port if it has none or another process took it
+// while the server was down.
+func (s *supervisor) reserve(sv *Server, p *proc) {
+	if p.ln != nil {
+		return
+	}
+	addr := sv.Addr
+	if addr == "" || strings.HasSuffix(addr, ":0") {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil && addr != "127.0.0.1:0" {
+		s.opts.Log.Warn("address taken, moving to a new port", "server", sv.Name, "addr", addr, "err", err)
+		ln, err = net.Listen("tcp", "127.0.0.1:0")
+	}
+	if err != nil {
+		s.opts.Log.Error("listen", "server", sv.Name, "err", err)
+		return
+	}
+	p.ln = ln.(*net.TCPListener)
+	if a := ln.Addr().String(); a != sv.Addr {
+		sv.Addr = a
+		s.ensureProxy(sv)
+	}
+}
+
+// freeAddr picks a free loopback port for a server that is not started
+// now, so that its peers know where to find it once it is.
 func freeAddr() string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -16,7 +16,10 @@ import (
 )
 
 const fakeServe = `#!/bin/sh
-# fake "chaoslab serve": write the ready file, then idle until signalled
+# fake "chaoslab serve": write the ready file, then idle until signalled;
+# it does not serve, so it closes the socket it inherits (--listen-fd 3),
+# which its sleep would otherwise keep bound after a kill
+exec 3>&-
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--ready-file) rf=$2; shift ;;
