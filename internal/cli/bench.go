@@ -20,6 +20,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"chaoslab/internal/api"
 	pb "chaoslab/internal/api/chaoslabv1"
 	"chaoslab/internal/client"
 	"chaoslab/internal/load"
@@ -281,7 +282,8 @@ type benchProc struct {
 func (b *bencher) serve(cat string) (*benchProc, time.Duration, error) {
 	b.n++
 	readyPath := filepath.Join(b.dir, fmt.Sprintf("ready%d.json", b.n))
-	cmd := exec.Command(b.exe, "serve", "--catalog", cat, "--server", "SimulatorDS/bench", "--ready-file", readyPath, "--log-level", "warn", "--procs", strconv.Itoa(b.procs))
+	unix := fmt.Sprintf("@chaoslab-bench-%d-%d", os.Getpid(), b.n) // abstract: no file
+	cmd := exec.Command(b.exe, "serve", "--catalog", cat, "--server", "SimulatorDS/bench", "--unix", unix, "--ready-file", readyPath, "--log-level", "warn", "--procs", strconv.Itoa(b.procs))
 	cmd.Stderr = b.log
 	t0 := time.Now()
 	if err := cmd.Start(); err != nil {
@@ -386,26 +388,31 @@ func hammer(callers int, dur time.Duration, f func() error) (int64, time.Duratio
 }
 
 // readServer serves one device of 10 VAR attributes with the given
-// KeepTime (ms) and dials it; done stops both.
-func (b *bencher) readServer(ctx context.Context, keepTime string) (p *benchProc, c *client.Client, done func(), err error) {
+// KeepTime (ms) and dials it over TCP and over its Unix socket; done stops
+// all.
+func (b *bencher) readServer(ctx context.Context, keepTime string) (p *benchProc, tcp, unix *client.Client, done func(), err error) {
 	cat, err := b.catalogKeep(1, 10, "VAR('A%d', WRITE=True, default=%d)", keepTime)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	p, _, err = b.serve(cat)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
-	c, err = client.Dial(ctx, p.ready.Addr)
+	if tcp, err = client.Dial(ctx, p.ready.Addr); err == nil {
+		if unix, err = client.Dial(ctx, api.UnixAddr(p.ready.Unix)); err != nil {
+			tcp.Close()
+		}
+	}
 	if err != nil {
 		p.stop()
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
-	return p, c, func() { c.Close(); p.stop() }, nil
+	return p, tcp, unix, func() { tcp.Close(); unix.Close(); p.stop() }, nil
 }
 
 func (b *bencher) reads(ctx context.Context) ([]benchResult, error) {
-	p, c, done, err := b.readServer(ctx, "0")
+	p, tcp, unix, done, err := b.readServer(ctx, "0")
 	if err != nil {
 		return nil, err
 	}
@@ -417,12 +424,15 @@ func (b *bencher) reads(ctx context.Context) ([]benchResult, error) {
 	}
 	var out []benchResult
 	for _, m := range []readMeasure{
-		{"read 1 attr, 1 caller", 1, one, ">= 40000", "<= 2"},
-		{"read 10 attrs, 1 caller", 1, ten, "", "<= 4"},
-		{"read 1 attr, 64 callers", 64, one, ">= 100000", "<= 2"},
-		{"read 10 attrs, 64 callers", 64, ten, "", "<= 4"},
+		{"read 1 attr, 1 caller", 1, one, ">= 40000", "<= 2", tcp},
+		{"read 1 attr, 1 caller, Unix socket", 1, one, ">= 40000", "<= 2", unix},
+		{"read 10 attrs, 1 caller", 1, ten, "", "<= 4", tcp},
+		{"read 10 attrs, 1 caller, Unix socket", 1, ten, "", "<= 4", unix},
+		{"read 1 attr, 64 callers", 64, one, ">= 100000", "<= 2", tcp},
+		{"read 1 attr, 64 callers, Unix socket", 64, one, ">= 100000", "<= 2", unix},
+		{"read 10 attrs, 64 callers", 64, ten, "", "<= 4", tcp},
 	} {
-		rs, err := b.measureReads(ctx, p, c, m)
+		rs, err := b.measureReads(ctx, p, m)
 		if err != nil {
 			return nil, err
 		}
@@ -445,12 +455,12 @@ func (b *bencher) reads(ctx context.Context) ([]benchResult, error) {
 // attribute would be, so it isolates the transport from the formulas'
 // evaluation.
 func (b *bencher) cachedReads(ctx context.Context, names []string) ([]benchResult, error) {
-	p, c, done, err := b.readServer(ctx, "200")
+	p, tcp, _, done, err := b.readServer(ctx, "200")
 	if err != nil {
 		return nil, err
 	}
 	defer done()
-	return b.measureReads(ctx, p, c, readMeasure{"read 10 attrs, 64 callers, KeepTime 200 ms (cached values)", 64, names, "", ""})
+	return b.measureReads(ctx, p, readMeasure{"read 10 attrs, 64 callers, KeepTime 200 ms (cached values)", 64, names, "", "", tcp})
 }
 
 // readMeasure is one read measurement: callers goroutines reading names
@@ -460,13 +470,14 @@ type readMeasure struct {
 	callers   int
 	names     []string
 	rate, cpu string
+	c         *client.Client // over TCP or the Unix socket
 }
 
-// measureReads runs m against p through c: calls per second and p's CPU
+// measureReads runs m against p through m.c: calls per second and p's CPU
 // per call.
-func (b *bencher) measureReads(ctx context.Context, p *benchProc, c *client.Client, m readMeasure) ([]benchResult, error) {
+func (b *bencher) measureReads(ctx context.Context, p *benchProc, m readMeasure) ([]benchResult, error) {
 	before := p.cpu()
-	n, el, err := hammer(m.callers, b.dur, func() error { _, err := c.ReadAttributes(ctx, m.names); return err })
+	n, el, err := hammer(m.callers, b.dur, func() error { _, err := m.c.ReadAttributes(ctx, m.names); return err })
 	if err != nil {
 		return nil, err
 	}

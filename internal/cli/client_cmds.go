@@ -32,7 +32,7 @@ type clientOpts struct {
 }
 
 func (o *clientOpts) register(c *cobra.Command) {
-	c.Flags().StringVar(&o.addr, "addr", os.Getenv("CHAOSLAB_ADDR"), "device server address host:port (default $CHAOSLAB_ADDR; without it, the twin in --state)")
+	c.Flags().StringVar(&o.addr, "addr", os.Getenv("CHAOSLAB_ADDR"), "device server address host:port or unix:PATH (default $CHAOSLAB_ADDR; without it, the twin in --state)")
 	stateDirFlag(c, &o.state)
 	c.Flags().BoolVar(&o.json, "json", false, "print JSON instead of a table")
 	c.Flags().DurationVar(&o.timeout, "timeout", 5*time.Second, "timeout of each request")

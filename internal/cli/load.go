@@ -159,7 +159,7 @@ generator. Only loopback addresses are accepted. See docs/load.md.`,
 	}
 	fl := c.Flags()
 	fl.StringVarP(&file, "file", "f", "", "workload YAML file (flags override its fields)")
-	fl.StringVar(&addr, "addr", os.Getenv("CHAOSLAB_ADDR"), "server addresses host:port[,host:port...] (loopback only; default $CHAOSLAB_ADDR)")
+	fl.StringVar(&addr, "addr", os.Getenv("CHAOSLAB_ADDR"), "server addresses host:port or unix:PATH, comma-separated (loopback or Unix sockets only; default $CHAOSLAB_ADDR)")
 	stateDirFlag(c, &state)
 	fl.StringArrayVar(&targets, "target", nil, "attribute pattern device/attr, wildcards allowed (repeatable)")
 	fl.StringArrayVar(&commands, "command", nil, "device/command run by the command operation (repeatable; argument-less commands)")

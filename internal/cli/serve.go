@@ -89,6 +89,7 @@ word in AllowedActions), and webhooks (Alertmanager v4 JSON) to
 	f.StringVar(&cfg.Host, "host", "", "host every server of this catalog host")
 	f.StringVar(&cfg.Listen, "listen", "127.0.0.1:0", "address to listen on")
 	f.IntVar(&cfg.ListenFD, "listen-fd", 0, "serve on the listening socket inherited as this descriptor (3 or more; how up starts servers), which --listen, if it names a port, must match")
+	f.StringVar(&cfg.Unix, "unix", "", "also serve on a Unix socket at this path (local clients' faster transport: address unix:PATH); a stale socket there is replaced")
 	f.StringVar(&cfg.ReadyFile, "ready-file", "", "write {addr, pid} here (atomically) once every device answers")
 	f.StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	f.Uint64Var(&cfg.Seed, "seed", 0, "random seed of the model")

@@ -35,7 +35,8 @@ type Client struct {
 	closed bool
 }
 
-// Dial connects to the server at addr ("host:port").
+// Dial connects to the server at addr: "host:port", or "unix:PATH" for
+// its Unix socket (api.UnixScheme).
 func Dial(ctx context.Context, addr string) (*Client, error) {
 	c := &Client{addr: addr}
 	if _, err := c.getConn(ctx); err != nil {
@@ -166,7 +167,8 @@ func putPending(p *pending) {
 // subscription frames and is fixed before the reader starts.
 func dialConn(ctx context.Context, addr string, onStream func(api.Kind, []byte) bool) (*conn, error) {
 	d := net.Dialer{Timeout: DialTimeout}
-	nc, err := d.DialContext(ctx, "tcp", addr)
+	network, address := api.Network(addr)
+	nc, err := d.DialContext(ctx, network, address)
 	if err != nil {
 		return nil, unavailable(addr, err)
 	}

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"chaoslab/internal/api"
 	pb "chaoslab/internal/api/chaoslabv1"
 	"chaoslab/internal/client"
 	"chaoslab/internal/netem"
@@ -52,8 +53,9 @@ func runChild(js string) int {
 // its ready file (the poll interval only bounds how soon it is noticed).
 func twin(t testing.TB) (server.Ready, *os.Process) {
 	t.Helper()
+	dir := t.TempDir()
 	cfg := server.RunConfig{Catalog: "testdata/twin.csv", Servers: []string{"SimulatorDS/load"},
-		ReadyFile: filepath.Join(t.TempDir(), "ready.json")}
+		ReadyFile: filepath.Join(dir, "ready.json"), Unix: filepath.Join(dir, "load.sock")}
 	js, _ := json.Marshal(cfg)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), childEnv+"="+string(js))
@@ -239,13 +241,33 @@ func TestEventLagE2E(t *testing.T) {
 	}
 }
 
+// TestUnixSocket: load over a server's Unix socket (the address local
+// clients of a twin take), its /metrics scraped over the socket too.
+func TestUnixSocket(t *testing.T) {
+	r, _ := twin(t)
+	addr := api.UnixAddr(r.Unix)
+	be, tg := dialTargets(t, addr, 1, []string{"test/load/rw/*"}, nil)
+	spec := Spec{Targets: []string{"test/load/rw/*"}, Rate: 400, Duration: Duration(500 * time.Millisecond), Mix: Mix{OpRead: 3, OpWrite: 1}, Seed: 3}
+	res, err := Run(context.Background(), spec, tg, Options{Backend: be, CPU: ProcessCPU, Scrape: ScrapeHTTP})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSum(t, res.Total)
+	if res.Total.Requests != 200 || res.Total.Errors != 0 {
+		t.Errorf("total %+v, want 200 requests without errors", res.Total)
+	}
+	if len(res.Servers) != 1 || res.Servers[0].Error != "" || res.Servers[0].Requests < 200 {
+		t.Errorf("server figures over the Unix socket %+v", res.Servers)
+	}
+}
+
 func TestRefuseNonLoopback(t *testing.T) {
-	for _, a := range []string{"10.0.0.1:10000", "example.org:1", "[2001:db8::1]:1", "nohost"} {
+	for _, a := range []string{"10.0.0.1:10000", "example.org:1", "[2001:db8::1]:1", "nohost", "unix:"} {
 		if err := CheckLoopback([]string{a}); err == nil {
 			t.Errorf("%s accepted", a)
 		}
 	}
-	for _, a := range []string{"127.0.0.1:1", "127.3.2.1:5", "[::1]:1", "localhost:9"} {
+	for _, a := range []string{"127.0.0.1:1", "127.3.2.1:5", "[::1]:1", "localhost:9", "unix:/run/x.sock", "unix:@chaoslab-x"} {
 		if err := CheckLoopback([]string{a}); err != nil {
 			t.Errorf("%s refused: %v", a, err)
 		}

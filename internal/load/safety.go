@@ -5,13 +5,22 @@ import (
 	"net"
 	"net/netip"
 	"strings"
+
+	"chaoslab/internal/api"
 )
 
 // CheckLoopback refuses any address that is not on the loopback interface
-// (127.0.0.0/8, ::1, "localhost"): chaoslab load drives the twin, never a
-// production control system.
+// (127.0.0.0/8, ::1, "localhost") or a Unix socket (unix:PATH, local by
+// nature): chaoslab load drives the twin, never a production control
+// system.
 func CheckLoopback(addrs []string) error {
 	for _, a := range addrs {
+		if network, path := api.Network(a); network == "unix" {
+			if path == "" {
+				return fmt.Errorf("target %q: want unix:PATH", a)
+			}
+			continue
+		}
 		host, _, err := net.SplitHostPort(a)
 		if err != nil {
 			return fmt.Errorf("target %q: want host:port: %v", a, err)

@@ -5,11 +5,15 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
+
+	"chaoslab/internal/api"
 )
 
 // ServerFigures are the figures scraped from a server's /metrics.
@@ -82,15 +86,19 @@ func ParseMetrics(r io.Reader) (ServerFigures, error) {
 }
 
 // ScrapeHTTP reads http://addr/metrics (the device server serves it on its
-// API port).
+// API port, and on its Unix socket for an address unix:PATH).
 func ScrapeHTTP(ctx context.Context, addr string) (ServerFigures, error) {
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/metrics", nil)
+	hc, host := http.DefaultClient, addr
+	if network, path := api.Network(addr); network == "unix" {
+		hc, host = unixHTTP(path), "unix"
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+host+"/metrics", nil)
 	if err != nil {
 		return ServerFigures{}, err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := hc.Do(req)
 	if err != nil {
 		return ServerFigures{}, err
 	}
@@ -156,4 +164,22 @@ func ProcessCPU() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// unixClients are the HTTP clients of Unix sockets, one per path, so that
+// repeated scrapes reuse their connection.
+var unixClients sync.Map // path -> *http.Client
+
+func unixHTTP(path string) *http.Client {
+	if c, ok := unixClients.Load(path); ok {
+		return c.(*http.Client)
+	}
+	var d net.Dialer
+	tr := &http.Transport{
+		DialContext:     func(ctx context.Context, _, _ string) (net.Conn, error) { return d.DialContext(ctx, "unix", path) },
+		MaxIdleConns:    1,
+		IdleConnTimeout: time.Minute,
+	}
+	c, _ := unixClients.LoadOrStore(path, &http.Client{Transport: tr})
+	return c.(*http.Client)
 }

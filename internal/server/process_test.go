@@ -5,10 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -147,5 +151,88 @@ func TestServeProcess(t *testing.T) {
 	// The connection is gone; a new call reports the server unavailable.
 	if _, err := c.ReadAttributes(ctx, []string{"test/tango/rw/B"}); api.ReasonOf(err) != api.ReasonUnavailable {
 		t.Errorf("read after stop: %v", err)
+	}
+}
+
+// TestServeProcessUnix: a server with a Unix socket answers the framed
+// protocol and HTTP on it as on its port, and removes the socket when it
+// stops.
+func TestServeProcessUnix(t *testing.T) {
+	abs, _ := filepath.Abs(labCatalog)
+	sock := filepath.Join(t.TempDir(), "testrw.sock")
+	ready, p := serveProcess(t, RunConfig{Catalog: abs, Servers: []string{"SimulatorDS/testrw"}, Listen: "127.0.0.1:0", Unix: sock})
+	if ready.Unix != sock {
+		t.Fatalf("ready file = %+v, want unix %s", ready, sock)
+	}
+	ctx := context.Background()
+	c, err := client.Dial(ctx, api.UnixAddr(sock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Write(ctx, "test/tango/rw/B", api.Int(7)); err != nil {
+		t.Fatal(err)
+	}
+	// The same device behind both: the write shows on the TCP port.
+	tc, err := client.Dial(ctx, ready.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tc.Close()
+	if rs, err := tc.ReadAttributes(ctx, []string{"test/tango/rw/B"}); err != nil || api.FormatValue(rs[0].Value) != "7" {
+		t.Errorf("B over TCP = %v, %v; want 7", rs, err)
+	}
+	hc := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, "unix", sock)
+	}}}
+	resp, err := hc.Get("http://unix/healthz")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /healthz over the Unix socket: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	hc.CloseIdleConnections()
+	if err := p.stop(t); err != nil {
+		t.Fatalf("exit after SIGTERM: %v\n%s", err, p.stderr.String())
+	}
+	if _, err := os.Lstat(sock); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("socket left after a clean stop: %v", err)
+	}
+}
+
+// TestListenUnix: a stale socket (its server died) is replaced; a live
+// one, or a file that is not a socket, is refused with the reason.
+func TestListenUnix(t *testing.T) {
+	dir := t.TempDir()
+	stale := filepath.Join(dir, "stale.sock")
+	l, err := net.Listen("unix", stale)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.(*net.UnixListener).SetUnlinkOnClose(false) // as after kill -9
+	l.Close()
+	ln, err := listenUnix(stale)
+	if err != nil {
+		t.Fatalf("stale socket: %v", err)
+	}
+	if _, err := listenUnix(stale); err == nil || !strings.Contains(err.Error(), "another process serves there") {
+		t.Errorf("live socket: %v", err)
+	}
+	ln.Close()
+	file := filepath.Join(dir, "file")
+	os.WriteFile(file, []byte("x"), 0o644)
+	if _, err := listenUnix(file); err == nil || !strings.Contains(err.Error(), "is not a socket") {
+		t.Errorf("regular file: %v", err)
+	}
+	if data, _ := os.ReadFile(file); string(data) != "x" {
+		t.Error("the regular file was touched")
+	}
+	abstract := fmt.Sprintf("@chaoslab-test-%d", os.Getpid())
+	a, err := listenUnix(abstract)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if _, err := listenUnix(abstract); err == nil {
+		t.Error("a second listener on a live abstract socket")
 	}
 }

@@ -11,6 +11,7 @@ import (
 // answers: the address the server bound and its process id.
 type Ready struct {
 	Addr    string `json:"addr"`
+	Unix    string `json:"unix,omitempty"` // the Unix socket's path, if it has one
 	Pid     int    `json:"pid"`
 	Server  string `json:"server,omitempty"`
 	Host    string `json:"host,omitempty"`

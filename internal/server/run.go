@@ -25,7 +25,10 @@ type RunConfig struct {
 	// instead of binding Listen (which, if it names a port, must be the
 	// socket's address): the supervisor binds the port itself so that no
 	// other process can take it between choosing it and serving on it.
-	ListenFD  int
+	ListenFD int
+	// Unix, if set, is the path of a Unix socket served as well (a stale
+	// socket of a dead server there is replaced).
+	Unix      string
 	ReadyFile string // written once every device answers ("" = none)
 	Seed      uint64
 	Py3       bool
@@ -54,6 +57,7 @@ type Hooks struct {
 // answers (and the ready file is written).
 type Running struct {
 	Addr   string    // the bound address
+	Unix   string    // the Unix socket's path ("" = none)
 	Server *Server   // the server
 	Model  *SimModel // its model
 	errc   chan error
@@ -111,6 +115,29 @@ func listen(cfg RunConfig) (net.Listener, error) {
 	return ln, nil
 }
 
+// listenUnix listens on the Unix socket path, replacing a stale socket
+// (one nothing accepts on: its server died without removing it) but never
+// a live one or another kind of file. A name starting with @ is in Linux's
+// abstract namespace: no file, nothing stale.
+func listenUnix(path string) (net.Listener, error) {
+	if strings.HasPrefix(path, "@") {
+		return net.Listen("unix", path)
+	}
+	if fi, err := os.Lstat(path); err == nil {
+		if fi.Mode().Type() != os.ModeSocket {
+			return nil, fmt.Errorf("unix socket %s: the path exists and is not a socket", path)
+		}
+		if c, err := net.DialTimeout("unix", path, time.Second); err == nil {
+			c.Close()
+			return nil, fmt.Errorf("unix socket %s: another process serves there", path)
+		}
+		if err := os.Remove(path); err != nil {
+			return nil, fmt.Errorf("unix socket %s: remove the stale socket: %w", path, err)
+		}
+	}
+	return net.Listen("unix", path)
+}
+
 // Start opens the model of cfg, serves it on cfg.Listen and returns once
 // every device answers. Startup problems are returned before anything is
 // served.
@@ -143,17 +170,32 @@ func Start(cfg RunConfig, hooks Hooks, log *slog.Logger) (*Running, error) {
 		return nil, err
 	}
 	addr := ln.Addr().String()
+	var more []net.Listener
+	if cfg.Unix != "" {
+		ul, err := listenUnix(cfg.Unix)
+		if err != nil {
+			ln.Close()
+			return nil, err
+		}
+		more = append(more, ul)
+	}
+	closeListeners := func() {
+		ln.Close()
+		for _, l := range more {
+			l.Close()
+		}
+	}
 	oo := OpenOptions{Servers: cfg.Servers, Host: cfg.Host, Seed: cfg.Seed, Start: modelStart, Py3: cfg.Py3, Peers: cfg.Peers}
 	var hook func()
 	if hooks.Open != nil {
 		if hook, err = hooks.Open(addr, cat, &oo); err != nil {
-			ln.Close()
+			closeListeners()
 			return nil, err
 		}
 	}
 	model, pool, err := OpenModel(cat, oo)
 	if err != nil {
-		ln.Close()
+		closeListeners()
 		if hook != nil {
 			hook()
 		}
@@ -164,8 +206,8 @@ func Start(cfg RunConfig, hooks Hooks, log *slog.Logger) (*Running, error) {
 	}
 	name := strings.Join(cfg.Servers, ",")
 	srv := New(Options{Model: model, Server: name, Host: cfg.Host, Logger: log, Queue: cfg.Queue})
-	r := &Running{Addr: addr, Server: srv, Model: model, errc: make(chan error, 1), pool: pool, hook: hook, log: log}
-	go func() { r.errc <- srv.Serve(ln) }()
+	r := &Running{Addr: addr, Unix: cfg.Unix, Server: srv, Model: model, errc: make(chan error, 1), pool: pool, hook: hook, log: log}
+	go func() { r.errc <- srv.Serve(ln, more...) }()
 	if err := srv.CheckDevices(); err != nil {
 		r.Close()
 		return nil, err
@@ -175,12 +217,12 @@ func Start(cfg RunConfig, hooks Hooks, log *slog.Logger) (*Running, error) {
 	}
 	devs, attrs, _ := model.Stats()
 	if cfg.ReadyFile != "" {
-		if err := WriteReady(cfg.ReadyFile, Ready{Addr: addr, Pid: os.Getpid(), Server: name, Host: cfg.Host, Devices: devs}); err != nil {
+		if err := WriteReady(cfg.ReadyFile, Ready{Addr: addr, Unix: cfg.Unix, Pid: os.Getpid(), Server: name, Host: cfg.Host, Devices: devs}); err != nil {
 			r.Close()
 			return nil, err
 		}
 	}
-	log.Info("serving", "addr", addr, "devices", devs, "attributes", attrs, "startup", time.Since(start).Round(time.Microsecond))
+	log.Info("serving", "addr", addr, "unix", cfg.Unix, "devices", devs, "attributes", attrs, "startup", time.Since(start).Round(time.Microsecond))
 	return r, nil
 }
 

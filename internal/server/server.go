@@ -81,12 +81,16 @@ func New(opts Options) *Server {
 	return s
 }
 
-// Serve accepts connections on ln until Close. It returns nil after Close.
-func (s *Server) Serve(ln net.Listener) error {
+// Serve accepts connections on ln, and on the more listeners (a Unix
+// socket next to the TCP port), until Close. It returns nil after Close.
+func (s *Server) Serve(ln net.Listener, more ...net.Listener) error {
+	all := append([]net.Listener{ln}, more...)
 	s.connsMu.Lock()
 	if s.ctx.Err() != nil { // closed before it started
 		s.connsMu.Unlock()
-		ln.Close()
+		for _, l := range all {
+			l.Close()
+		}
 		return nil
 	}
 	if s.httpLn != nil {
@@ -94,11 +98,31 @@ func (s *Server) Serve(ln net.Listener) error {
 		return errors.New("server is already serving")
 	}
 	s.httpLn = newChanListener(ln.Addr())
-	s.wg.Add(3)
+	s.wg.Add(3 + len(more))
 	s.connsMu.Unlock()
 	go func() { defer s.wg.Done(); _ = s.http.Serve(s.httpLn) }()
 	go func() { defer s.wg.Done(); s.pollLoop() }()
-	go func() { defer s.wg.Done(); <-s.ctx.Done(); ln.Close() }()
+	go func() {
+		defer s.wg.Done()
+		<-s.ctx.Done()
+		for _, l := range all {
+			l.Close()
+		}
+	}()
+	for _, l := range more {
+		go func() {
+			defer s.wg.Done()
+			if err := s.accept(l); err != nil {
+				s.log.Error("accept", "addr", l.Addr(), "err", err)
+			}
+		}()
+	}
+	return s.accept(ln)
+}
+
+// accept serves the connections of ln until it fails or the server closes
+// (nil).
+func (s *Server) accept(ln net.Listener) error {
 	for {
 		c, err := ln.Accept()
 		if err != nil {

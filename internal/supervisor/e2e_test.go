@@ -307,6 +307,14 @@ func TestE2ETwin(t *testing.T) {
 	if h0a.Restarts != 1 || h0a.Addr != old.Addr || h0a.LastExit != "signal: killed" {
 		t.Errorf("after a crash: restarts %d, addr %s (was %s), last exit %q", h0a.Restarts, h0a.Addr, old.Addr, h0a.LastExit)
 	}
+	// Local clients take the server's Unix socket, which is kept across
+	// restarts like the port.
+	if !strings.HasPrefix(old.Unix, "@chaoslab-") || h0a.Unix != old.Unix {
+		t.Errorf("unix socket %q after the restart, %q before", h0a.Unix, old.Unix)
+	}
+	if addr, err := st.Resolve(context.Background(), "test/h0/a"); err != nil || addr != api.UnixAddr(old.Unix) {
+		t.Errorf("resolve test/h0/a = %q, %v; want its Unix socket", addr, err)
+	}
 	if got := readA(t, st, "test/h0/a"); got != 0 {
 		t.Errorf("restarted test/h0/a/A = %v, want 0", got)
 	}

@@ -21,6 +21,7 @@ type ServerView struct {
 	Phase    Phase         `json:"phase"`
 	Pid      int           `json:"pid,omitempty"`
 	Addr     string        `json:"addr,omitempty"`
+	Unix     string        `json:"unix,omitempty"` // its Unix socket ("@": abstract)
 	Uptime   time.Duration `json:"uptime_ns,omitempty"`
 	Restarts int           `json:"restarts"`
 	LastExit string        `json:"last_exit,omitempty"`
@@ -52,7 +53,7 @@ func Inspect(st *State, now time.Time) *View {
 			Restarts: sv.Restarts, LastExit: sv.LastExit, Log: sv.Log}
 		if sv.Pid != 0 {
 			if Alive(sv.Proc, sv.ReadyFile) {
-				sw.Pid, sw.Addr, sw.Uptime = sv.Pid, sv.Addr, now.Sub(sv.Started)
+				sw.Pid, sw.Addr, sw.Unix, sw.Uptime = sv.Pid, sv.Addr, sv.Unix, now.Sub(sv.Started)
 				if !v.Alive {
 					sw.Phase = PhaseOrphan
 				}

@@ -10,6 +10,7 @@ import (
 // keeps this package off the server → sim → formula import chain.
 type ready struct {
 	Addr string `json:"addr"`
+	Unix string `json:"unix"`
 	Pid  int    `json:"pid"`
 }
 

@@ -2,6 +2,8 @@ package supervisor
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -60,13 +62,16 @@ type Proc struct {
 
 // Server is the record of one catalog server.
 type Server struct {
-	Name     string    `json:"name"` // Class/instance
-	Host     string    `json:"host,omitempty"`
-	Devices  []string  `json:"devices"`
-	Desired  Desired   `json:"desired"`
-	Phase    Phase     `json:"phase"`
-	Proc               // current process, zero when none
-	Addr     string    `json:"addr,omitempty"` // host:port it listens on (kept across restarts)
+	Name    string   `json:"name"` // Class/instance
+	Host    string   `json:"host,omitempty"`
+	Devices []string `json:"devices"`
+	Desired Desired  `json:"desired"`
+	Phase   Phase    `json:"phase"`
+	Proc             // current process, zero when none
+	Addr    string   `json:"addr,omitempty"` // host:port it listens on (kept across restarts)
+	// Unix is its Unix socket ("@name": Linux's abstract namespace, no
+	// file to leave behind), which local clients take (see ClientAddr).
+	Unix     string    `json:"unix,omitempty"`
 	Started  time.Time `json:"started,omitzero"`
 	Restarts int       `json:"restarts"` // restarts made by the policy
 	// Hold names the fault holding the server down (desired stopped until
@@ -216,12 +221,30 @@ func (s *State) Resolve(_ context.Context, device string) (string, error) {
 }
 
 // ClientAddr is the address clients connect to: the proxy's when the twin
-// runs with proxies, else the server's own.
+// runs with proxies (network faults must reach them), else the server's
+// Unix socket (a round trip costs about half of one over loopback TCP),
+// else its TCP address.
 func (sv *Server) ClientAddr() string {
-	if sv.ProxyAddr != "" {
+	switch {
+	case sv.ProxyAddr != "":
 		return sv.ProxyAddr
+	case sv.Unix != "":
+		return api.UnixAddr(sv.Unix)
 	}
 	return sv.Addr
+}
+
+// unixName is the abstract Unix socket of server in the twin of state
+// directory dir: fixed across restarts like its port, unique per twin, and
+// within the 107 bytes a socket name may have.
+func unixName(dir, server string) string {
+	h := sha256.Sum256([]byte(dir))
+	name := fileName(server)
+	if len(name) > 64 {
+		hs := sha256.Sum256([]byte(server))
+		name = name[:40] + "-" + hex.EncodeToString(hs[:8])
+	}
+	return "@chaoslab-" + hex.EncodeToString(h[:8]) + "-" + name
 }
 
 var _ client.Resolver = (*State)(nil)

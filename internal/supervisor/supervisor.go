@@ -65,6 +65,7 @@ type (
 		name string
 		gen  int
 		addr string
+		unix string
 	}
 	timerEvent struct {
 		name string
@@ -239,7 +240,7 @@ func (s *supervisor) adopt(sv *Server) {
 	s.opts.Log.Info("adopted", "server", sv.Name, "pid", pid.Pid)
 	exited := make(chan struct{})
 	if r, err := readReady(sv.ReadyFile); err == nil && r.Pid == pid.Pid {
-		sv.Phase, sv.Addr, p.everReady = PhaseRunning, r.Addr, true
+		sv.Phase, sv.Addr, sv.Unix, p.everReady = PhaseRunning, r.Addr, r.Unix, true
 	} else {
 		sv.Phase = PhaseStarting
 		go s.watchReady(sv.Name, gen, pid.Pid, sv.ReadyFile, exited)
@@ -273,7 +274,10 @@ func (s *supervisor) start(sv *Server) {
 	ln := p.ln
 	p.ln = nil
 	os.Remove(sv.ReadyFile)
-	args := []string{"serve", "--catalog", s.st.Catalog, "--server", sv.Name, "--listen", sv.Addr, "--listen-fd", "3", "--ready-file", sv.ReadyFile}
+	if sv.Unix == "" {
+		sv.Unix = unixName(s.st.Dir, sv.Name)
+	}
+	args := []string{"serve", "--catalog", s.st.Catalog, "--server", sv.Name, "--listen", sv.Addr, "--listen-fd", "3", "--unix", sv.Unix, "--ready-file", sv.ReadyFile}
 	for _, o := range s.st.Servers {
 		// Peers are reached like clients reach them: through their proxy
 		// when the twin has proxies, so network faults hit cross-server
@@ -342,7 +346,7 @@ func (s *supervisor) watchReady(name string, gen, pid int, path string, exited <
 	defer t.Stop()
 	for {
 		if r, err := readReady(path); err == nil && r.Pid == pid {
-			s.send(readyEvent{name: name, gen: gen, addr: r.Addr})
+			s.send(readyEvent{name: name, gen: gen, addr: r.Addr, unix: r.Unix})
 			return
 		}
 		select {
@@ -383,7 +387,7 @@ func (s *supervisor) handle(ev any) {
 			return
 		}
 		p.everReady = true
-		sv.Addr = ev.addr
+		sv.Addr, sv.Unix = ev.addr, ev.unix
 		s.ensureProxy(sv)
 		if sv.Phase == PhaseStarting {
 			sv.Phase = PhaseRunning
