@@ -274,9 +274,6 @@ func (s *supervisor) start(sv *Server) {
 	ln := p.ln
 	p.ln = nil
 	os.Remove(sv.ReadyFile)
-	if sv.Unix == "" {
-		sv.Unix = unixName(s.st.Dir, sv.Name)
-	}
 	args := []string{"serve", "--catalog", s.st.Catalog, "--server", sv.Name, "--listen", sv.Addr, "--listen-fd", "3", "--unix", sv.Unix, "--ready-file", sv.ReadyFile}
 	for _, o := range s.st.Servers {
 		// Peers are reached like clients reach them: through their proxy
@@ -545,12 +542,16 @@ func (s *supervisor) beginShutdown() {
 	}
 }
 
-// reserve binds the socket sv's next process serves on, unless one is
-// held already: sv's recorded address (kept across restarts, like a Tango
-// server found again after a crash, so that peers and clients holding it
-// reconnect), or a new port if it has none or another process took it
-// while the server was down.
+// reserve names sv's Unix socket if it has none, and binds the socket
+// sv's next process serves on unless one is held already: at sv's
+// recorded address (kept across restarts, like a Tango server found again
+// after a crash, so that peers and clients holding it reconnect), or at a
+// new port if it has none or another process took it while the server was
+// down.
 func (s *supervisor) reserve(sv *Server, p *proc) {
+	if sv.Unix == "" {
+		sv.Unix = unixName(s.st.Dir, sv.Name)
+	}
 	if p.ln != nil {
 		return
 	}
