@@ -36,25 +36,35 @@ func newID(kind string, now time.Time) string {
 // New resolves spec's targets in the twin of env.Dir (seeded by
 // spec.Seed) and builds the fault. Nothing is applied yet.
 func New(ctx context.Context, env Env, spec Spec) (*Injection, error) {
-	k, err := lookupKind(spec.Kind)
+	k, st, err := prepare(&env, spec)
 	if err != nil {
 		return nil, err
 	}
-	for p := range spec.Params {
-		if err := k.checkParam(spec.Kind, p); err != nil {
-			return nil, err
-		}
-	}
-	st, err := supervisor.LoadState(env.Dir)
-	if err != nil {
-		return nil, err
-	}
-	env.Dir = st.Dir
 	targets, err := Resolve(ctx, st, spec.Target, k.Level, spec.Seed)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", spec.Kind, err)
 	}
 	return newInjection(env, spec, k, targets)
+}
+
+// prepare checks spec's kind and parameters and loads the twin's state
+// (env.Dir becomes the state's own directory).
+func prepare(env *Env, spec Spec) (*Kind, *supervisor.State, error) {
+	k, err := lookupKind(spec.Kind)
+	if err != nil {
+		return nil, nil, err
+	}
+	for p := range spec.Params {
+		if err := k.checkParam(spec.Kind, p); err != nil {
+			return nil, nil, err
+		}
+	}
+	st, err := supervisor.LoadState(env.Dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	env.Dir = st.Dir
+	return k, st, nil
 }
 
 // Explicit names targets directly instead of a Selector (an experiment's
@@ -69,20 +79,10 @@ type Explicit struct {
 
 // NewExplicit is New over explicit targets; spec.Target is ignored.
 func NewExplicit(env Env, spec Spec, x Explicit) (*Injection, error) {
-	k, err := lookupKind(spec.Kind)
+	k, st, err := prepare(&env, spec)
 	if err != nil {
 		return nil, err
 	}
-	for p := range spec.Params {
-		if err := k.checkParam(spec.Kind, p); err != nil {
-			return nil, err
-		}
-	}
-	st, err := supervisor.LoadState(env.Dir)
-	if err != nil {
-		return nil, err
-	}
-	env.Dir = st.Dir
 	targets, err := explicitTargets(st, k.Level, x)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", spec.Kind, err)

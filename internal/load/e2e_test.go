@@ -141,14 +141,7 @@ func TestDelayedReplies(t *testing.T) {
 	be, tg := dialTargets(t, p.Addr(), 2, []string{"test/load/rw/*"}, []string{"test/load/rw/Ping"})
 	spec := Spec{Targets: []string{"test/load/rw/*"}, Commands: []string{"test/load/rw/Ping"}, Rate: 200, Duration: Duration(time.Second),
 		Mix: Mix{OpRead: 5, OpBatch: 1, OpWrite: 2, OpCommand: 1}, Seed: 7}
-	res, err := Run(context.Background(), spec, tg, Options{Backend: be, CPU: ProcessCPU, Scrape: ScrapeHTTP})
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkSum(t, res.Total)
-	if res.Total.Requests != 200 || res.Total.Errors != 0 {
-		t.Errorf("total %+v, want 200 requests without errors", res.Total)
-	}
+	res := run200(t, spec, tg, be)
 	for _, o := range res.Ops {
 		checkSum(t, o)
 		if got := time.Duration(o.Latency.P50) * time.Microsecond; got < X {
@@ -248,6 +241,16 @@ func TestUnixSocket(t *testing.T) {
 	addr := api.UnixAddr(r.Unix)
 	be, tg := dialTargets(t, addr, 1, []string{"test/load/rw/*"}, nil)
 	spec := Spec{Targets: []string{"test/load/rw/*"}, Rate: 400, Duration: Duration(500 * time.Millisecond), Mix: Mix{OpRead: 3, OpWrite: 1}, Seed: 3}
+	res := run200(t, spec, tg, be)
+	if len(res.Servers) != 1 || res.Servers[0].Error != "" || res.Servers[0].Requests < 200 {
+		t.Errorf("server figures over the Unix socket %+v", res.Servers)
+	}
+}
+
+// run200 runs spec with the server figures scraped and checks that its
+// 200 requests were all answered without error.
+func run200(t *testing.T, spec Spec, tg *Targets, be *ClientBackend) *Result {
+	t.Helper()
 	res, err := Run(context.Background(), spec, tg, Options{Backend: be, CPU: ProcessCPU, Scrape: ScrapeHTTP})
 	if err != nil {
 		t.Fatal(err)
@@ -256,9 +259,7 @@ func TestUnixSocket(t *testing.T) {
 	if res.Total.Requests != 200 || res.Total.Errors != 0 {
 		t.Errorf("total %+v, want 200 requests without errors", res.Total)
 	}
-	if len(res.Servers) != 1 || res.Servers[0].Error != "" || res.Servers[0].Requests < 200 {
-		t.Errorf("server figures over the Unix socket %+v", res.Servers)
-	}
+	return res
 }
 
 func TestRefuseNonLoopback(t *testing.T) {

@@ -94,18 +94,7 @@ func TestExperimentMetrics(t *testing.T) {
 // inline experiment per case on a real twin (bounded): 5 ms of network
 // latency holds the hypothesis, 800 ms deviates → FAILED with the reason.
 func TestExploreExperimentE2E(t *testing.T) {
-	if testing.Short() {
-		t.Skip("e2e")
-	}
-	if chaoslabBin == "" {
-		t.Skipf("no chaoslab binary: %s", firstLine(buildErr))
-	}
-	path := "../../examples/explore/net-latency.yaml"
-	f, err := Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, _ := os.ReadFile(path)
+	f, data := e2eMatrix(t, "../../examples/explore/net-latency.yaml")
 	out := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -180,4 +169,25 @@ func FuzzCompileText(f *testing.F) {
 			t.Fatalf("%q → %q", s, got)
 		}
 	})
+}
+
+// e2eMatrix skips unless end-to-end tests can run, and loads the matrix
+// file at path with its bytes.
+func e2eMatrix(t *testing.T, path string) (*File, []byte) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("e2e")
+	}
+	if chaoslabBin == "" {
+		t.Skipf("no chaoslab binary: %s", firstLine(buildErr))
+	}
+	f, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f, data
 }

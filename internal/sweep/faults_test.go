@@ -2,7 +2,6 @@ package sweep
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -12,18 +11,7 @@ import (
 // twin: it shows in the latency while the case runs and is undone after
 // it (no fault record left).
 func TestExploreFaultsE2E(t *testing.T) {
-	if testing.Short() {
-		t.Skip("e2e")
-	}
-	if chaoslabBin == "" {
-		t.Skipf("no chaoslab binary: %s", firstLine(buildErr))
-	}
-	path := "testdata/faults.yaml"
-	f, err := Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, _ := os.ReadFile(path)
+	f, data := e2eMatrix(t, "testdata/faults.yaml")
 	out := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()

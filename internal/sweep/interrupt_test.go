@@ -133,17 +133,7 @@ func TestInterruptRealTwin(t *testing.T) {
 		t.Errorf("results not written on interruption: %v", err)
 	}
 
-	res, err := exec.Command(chaoslabBin, "explore", m, "-o", out, "--resume", "--json").Output()
-	if err != nil {
-		t.Fatalf("resume: %v\n%s", err, res)
-	}
-	var sum struct {
-		Finished int            `json:"finished_cases"`
-		Counts   map[string]int `json:"status_counts"`
-	}
-	if err := json.Unmarshal(res, &sum); err != nil || sum.Finished != 3 || sum.Counts["OK"] != 3 {
-		t.Fatalf("resume summary: %v %s", err, res)
-	}
+	resumeAllOK(t, m, out)
 	recs, _, _ = ReadJournal(filepath.Join(out, JournalFile))
 	if len(recs) != 3 {
 		t.Errorf("journal after resume: %d records", len(recs))
@@ -199,17 +189,7 @@ func TestKill9ThenResume(t *testing.T) {
 		t.Fatalf("journal after kill -9: %v %+v", err, recs)
 	}
 
-	res, err := exec.Command(chaoslabBin, "explore", m, "-o", out, "--resume", "--json").Output()
-	if err != nil {
-		t.Fatalf("resume: %v\n%s", err, res)
-	}
-	var sum struct {
-		Finished int            `json:"finished_cases"`
-		Counts   map[string]int `json:"status_counts"`
-	}
-	if err := json.Unmarshal(res, &sum); err != nil || sum.Finished != 3 || sum.Counts["OK"] != 3 {
-		t.Fatalf("resume summary: %v %s", err, res)
-	}
+	resumeAllOK(t, m, out)
 	if recs, _, _ := ReadJournal(filepath.Join(out, JournalFile)); len(recs) != 3 {
 		t.Errorf("journal after resume: %d records", len(recs))
 	}
@@ -220,5 +200,22 @@ func TestKill9ThenResume(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(out, "twin", "state.json")); !os.IsNotExist(err) {
 		t.Error("twin state still present after the resumed run")
+	}
+}
+
+// resumeAllOK resumes the matrix m into out and checks that all three
+// cases finished OK.
+func resumeAllOK(t *testing.T, m, out string) {
+	t.Helper()
+	res, err := exec.Command(chaoslabBin, "explore", m, "-o", out, "--resume", "--json").Output()
+	if err != nil {
+		t.Fatalf("resume: %v\n%s", err, res)
+	}
+	var sum struct {
+		Finished int            `json:"finished_cases"`
+		Counts   map[string]int `json:"status_counts"`
+	}
+	if err := json.Unmarshal(res, &sum); err != nil || sum.Finished != 3 || sum.Counts["OK"] != 3 {
+		t.Fatalf("resume summary: %v %s", err, res)
 	}
 }
