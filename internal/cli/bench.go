@@ -42,7 +42,7 @@ func newBenchCmd(s Streams) *cobra.Command {
 	var dur time.Duration
 	var only string
 	var procs int
-	var echo bool
+	var echo string
 	var cpuProfile string
 	c := &cobra.Command{
 		Use:   "bench",
@@ -55,8 +55,8 @@ periodic events of one attribute polled every 10 ms, model-driven events
 resident memory of 100x10 and 10,000-device servers.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if echo {
-				return echoServer(s.Out)
+			if echo != "" {
+				return echoServer(s.Out, echo)
 			}
 			exe, err := os.Executable()
 			if err != nil {
@@ -109,15 +109,19 @@ resident memory of 100x10 and 10,000-device servers.`,
 	c.Flags().IntVar(&procs, "procs", 0, "GOMAXPROCS of the server processes (serve --procs)")
 	c.Flags().StringVar(&only, "only", "", "run only these steps (read, events, startup, load; comma-separated)")
 	c.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the bench process (the client side) to this file")
-	c.Flags().BoolVar(&echo, "echo-server", false, "internal: run the TCP echo server of the round-trip floor")
+	c.Flags().StringVar(&echo, "echo-server", "", "internal: run the echo server of the round-trip floor on this network (tcp, unix)")
 	_ = c.Flags().MarkHidden("echo-server")
 	return c
 }
 
 // echoServer is the other end of the round-trip floor: it prints its
 // address, echoes one connection and exits.
-func echoServer(out io.Writer) error {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+func echoServer(out io.Writer, network string) error {
+	addr := "127.0.0.1:0"
+	if network == "unix" {
+		addr = fmt.Sprintf("@chaoslab-echo-%d", os.Getpid()) // abstract: no file
+	}
+	ln, err := net.Listen(network, addr)
 	if err != nil {
 		return err
 	}
@@ -140,11 +144,12 @@ func echoServer(out io.Writer) error {
 	}
 }
 
-// floor measures a bare TCP ping-pong (40 bytes) with an echo process:
-// the round trips per second and the echo process's CPU per round trip
-// bound what any synchronous call can reach on this machine.
-func (b *bencher) floor() ([]benchResult, error) {
-	cmd := exec.Command(b.exe, "bench", "--echo-server")
+// floor measures a bare ping-pong (40 bytes) with an echo process over
+// network (tcp or unix): the round trips per second and the echo
+// process's CPU per round trip bound what any synchronous call can reach
+// on this machine over that transport.
+func (b *bencher) floor(network string) ([]benchResult, error) {
+	cmd := exec.Command(b.exe, "bench", "--echo-server", network)
 	if b.procs > 0 {
 		cmd.Env = append(os.Environ(), "GOMAXPROCS="+strconv.Itoa(b.procs))
 	}
@@ -160,7 +165,7 @@ func (b *bencher) floor() ([]benchResult, error) {
 	if _, err := fmt.Fscanln(out, &addr); err != nil {
 		return nil, fmt.Errorf("echo server: %w", err)
 	}
-	c, err := net.Dial("tcp", addr)
+	c, err := net.Dial(network, addr)
 	if err != nil {
 		return nil, err
 	}
@@ -179,9 +184,13 @@ func (b *bencher) floor() ([]benchResult, error) {
 		return nil, err
 	}
 	cpu := p.cpu() - before
+	name := "floor: bare TCP ping-pong"
+	if network == "unix" {
+		name = "floor: bare Unix-socket ping-pong"
+	}
 	return []benchResult{
-		{"floor: bare TCP ping-pong, 1 caller", round(float64(n) / el.Seconds()), "round trips/s", ""},
-		{"floor: bare TCP ping-pong: echo process CPU", round2(float64(cpu.Nanoseconds()) / 1e3 / float64(n)), "µs/round trip", ""},
+		{name + ", 1 caller", round(float64(n) / el.Seconds()), "round trips/s", ""},
+		{name + ": echo process CPU", round2(float64(cpu.Nanoseconds()) / 1e3 / float64(n)), "µs/round trip", ""},
 	}, nil
 }
 
@@ -443,11 +452,14 @@ func (b *bencher) reads(ctx context.Context) ([]benchResult, error) {
 		return nil, err
 	}
 	out = append(out, cached...)
-	fl, err := b.floor()
-	if err != nil {
-		return nil, err
+	for _, network := range []string{"tcp", "unix"} {
+		fl, err := b.floor(network)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fl...)
 	}
-	return append(out, fl...), nil
+	return out, nil
 }
 
 // cachedReads is the 10-attribute read with DynamicDS's default KeepTime

@@ -1,7 +1,9 @@
 package server
 
 import (
+	"encoding/binary"
 	"math"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -107,11 +109,13 @@ func scalarValue(v pyval.Value, state bool) (n int, ok bool) {
 }
 
 // appendReadingField appends the Reading of r named ref as field num,
-// byte for byte what proto.Marshal(wireReading(...)) gives.
+// byte for byte what proto.Marshal(wireReading(...)) gives. The tags are
+// one-byte constants and the buffer grows once, up front: this runs for
+// every attribute of every read.
 func appendReadingField(buf []byte, num protowire.Number, ref AttrRef, r *sim.Reading) []byte {
 	state := r.Value.K == pyval.IntKind && strings.EqualFold(r.Attr, "State")
 	vn, ok := scalarValue(r.Value, state)
-	if r.Err != nil || !ok {
+	if r.Err != nil || !ok || num >= 16 {
 		return appendMessageField(buf, num, wireReading(ref.String(), r))
 	}
 	name := ref.Name
@@ -134,11 +138,12 @@ func appendReadingField(buf []byte, num protowire.Number, ref AttrRef, r *sim.Re
 	if ts != 0 {
 		size += 1 + protowire.SizeVarint(uint64(ts))
 	}
-	buf = protowire.AppendTag(buf, num, protowire.BytesType)
-	buf = protowire.AppendVarint(buf, uint64(size))
+	buf = slices.Grow(buf, 1+protowire.SizeVarint(uint64(size))+size)
+	buf = append(buf, byte(num)<<3|byte(protowire.BytesType))
+	buf = appendVarint(buf, uint64(size))
 	if nameLen > 0 {
-		buf = protowire.AppendTag(buf, 1, protowire.BytesType)
-		buf = protowire.AppendVarint(buf, uint64(nameLen))
+		buf = append(buf, 1<<3|byte(protowire.BytesType))
+		buf = appendVarint(buf, uint64(nameLen))
 		if name != "" {
 			buf = append(buf, name...)
 		} else {
@@ -146,19 +151,29 @@ func appendReadingField(buf []byte, num protowire.Number, ref AttrRef, r *sim.Re
 		}
 	}
 	if hasValue {
-		buf = protowire.AppendTag(buf, 2, protowire.BytesType)
-		buf = protowire.AppendVarint(buf, uint64(vn))
+		buf = append(buf, 2<<3|byte(protowire.BytesType))
+		buf = appendVarint(buf, uint64(vn))
 		buf = appendScalar(buf, r.Value, state)
 	}
 	if r.Quality != 0 {
-		buf = protowire.AppendTag(buf, 3, protowire.VarintType)
-		buf = protowire.AppendVarint(buf, uint64(r.Quality))
+		buf = append(buf, 3<<3|byte(protowire.VarintType))
+		buf = appendVarint(buf, uint64(r.Quality))
 	}
 	if ts != 0 {
-		buf = protowire.AppendTag(buf, 4, protowire.VarintType)
-		buf = protowire.AppendVarint(buf, uint64(ts))
+		buf = append(buf, 4<<3|byte(protowire.VarintType))
+		buf = appendVarint(buf, uint64(ts))
 	}
 	return buf
+}
+
+// appendVarint is protowire.AppendVarint with the one-byte case inline
+// and a plain loop for the rest (a timestamp takes nine bytes).
+func appendVarint(buf []byte, v uint64) []byte {
+	for v >= 0x80 {
+		buf = append(buf, byte(v)|0x80)
+		v >>= 7
+	}
+	return append(buf, byte(v))
 }
 
 // appendScalar appends the fields of a scalar Value (oneof: always
@@ -166,21 +181,26 @@ func appendReadingField(buf []byte, num protowire.Number, ref AttrRef, r *sim.Re
 func appendScalar(buf []byte, v pyval.Value, state bool) []byte {
 	switch v.K {
 	case pyval.BoolKind:
-		buf = protowire.AppendTag(buf, 1, protowire.VarintType)
-		return protowire.AppendVarint(buf, protowire.EncodeBool(v.N != 0))
+		b := byte(0)
+		if v.N != 0 {
+			b = 1
+		}
+		return append(buf, 1<<3|byte(protowire.VarintType), b)
 	case pyval.IntKind:
 		if state {
-			buf = protowire.AppendTag(buf, 4, protowire.BytesType)
-			return protowire.AppendString(buf, sim.State(v.Int64()).String())
+			s := sim.State(v.Int64()).String()
+			buf = append(buf, 4<<3|byte(protowire.BytesType))
+			return append(appendVarint(buf, uint64(len(s))), s...)
 		}
-		buf = protowire.AppendTag(buf, 2, protowire.VarintType)
-		return protowire.AppendVarint(buf, uint64(v.Int64()))
+		buf = append(buf, 2<<3|byte(protowire.VarintType))
+		return appendVarint(buf, uint64(v.Int64()))
 	case pyval.FloatKind:
-		buf = protowire.AppendTag(buf, 3, protowire.Fixed64Type)
-		return protowire.AppendFixed64(buf, math.Float64bits(v.Float64()))
+		buf = append(buf, 3<<3|byte(protowire.Fixed64Type))
+		return binary.LittleEndian.AppendUint64(buf, math.Float64bits(v.Float64()))
 	case pyval.StrKind:
-		buf = protowire.AppendTag(buf, 4, protowire.BytesType)
-		return protowire.AppendString(buf, v.String())
+		s := v.String()
+		buf = append(buf, 4<<3|byte(protowire.BytesType))
+		return append(appendVarint(buf, uint64(len(s))), s...)
 	}
 	return buf
 }

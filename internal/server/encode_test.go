@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,8 @@ import (
 
 	pb "chaoslab/internal/api/chaoslabv1"
 	"chaoslab/internal/catalog"
+	"chaoslab/internal/formula/pyval"
+	"chaoslab/internal/sim"
 )
 
 const encodeCatalog = "host\tserver\tclass\tdevice\tproperty\tvalue\n" +
@@ -179,5 +182,54 @@ func benchAppendRead10(b *testing.B, path string) {
 	b.ReportAllocs()
 	for b.Loop() {
 		buf = m.AppendRead(now, names, buf[:0])
+	}
+}
+
+// TestAppendReadingFieldEdges: the hand encoder against proto.Marshal on
+// the values a catalog seldom gives: multi-byte lengths, negative and
+// extreme integers, NaN, qualities, no timestamp, a name built from the
+// device and attribute.
+func TestAppendReadingFieldEdges(t *testing.T) {
+	long := strings.Repeat("x", 300)
+	ts := time.Unix(1_700_000_000, 123)
+	for i, tc := range []struct {
+		ref AttrRef
+		r   sim.Reading
+	}{
+		{AttrRef{Name: "a/b/c/d"}, sim.Reading{Attr: "d", Value: pyval.Int(-1), Time: ts}},
+		{AttrRef{Name: "a/b/c/d"}, sim.Reading{Attr: "d", Value: pyval.Int(math.MinInt64), Quality: sim.Alarm, Time: ts}},
+		{AttrRef{Name: "a/b/c/d"}, sim.Reading{Attr: "d", Value: pyval.Int(math.MaxInt64), Quality: sim.Warning, Time: ts}},
+		{AttrRef{Name: "a/b/c/d"}, sim.Reading{Attr: "d", Value: pyval.Float(math.NaN()), Time: ts}},
+		{AttrRef{Name: "a/b/c/d"}, sim.Reading{Attr: "d", Value: pyval.Float(math.Inf(-1))}},
+		{AttrRef{Name: "a/b/c/d"}, sim.Reading{Attr: "d", Value: pyval.Str(long), Time: ts}},
+		{AttrRef{Name: "a/b/c/" + long}, sim.Reading{Attr: long, Value: pyval.Bool(true), Time: ts}},
+		{AttrRef{Device: "a/b/c", Attr: "d"}, sim.Reading{Attr: "d", Value: pyval.Bool(false), Time: ts}},
+		{AttrRef{Device: "a/b/c", Attr: "State"}, sim.Reading{Attr: "State", Value: pyval.Int(int64(sim.Fault)), Time: ts}},
+		{AttrRef{Name: "a/b/c/d"}, sim.Reading{Attr: "d", Value: pyval.None, Quality: sim.Invalid, Time: ts}},
+		{AttrRef{}, sim.Reading{Value: pyval.Str("")}},
+		{AttrRef{Name: "a/b/c/d"}, sim.Reading{Attr: "d", Value: pyval.Int(5), Time: time.Unix(0, -1)}},
+	} {
+		want, err := proto.Marshal(&pb.ReadResponse{Readings: []*pb.Reading{wireReading(tc.ref.String(), &tc.r)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendReadingField(nil, 1, tc.ref, &tc.r); string(got) != string(want) {
+			t.Errorf("case %d: got %x\nwant %x", i, got, want)
+		}
+	}
+}
+
+// BenchmarkAppendReadingField is the encoding of one read's ten scalar
+// readings (the part of a read that is the same for every model).
+func BenchmarkAppendReadingField(b *testing.B) {
+	r := sim.Reading{Attr: "A3", Value: pyval.Int(3), Time: time.Unix(1_700_000_000, 5)}
+	ref := AttrRef{Name: "gen/dev/0/A3", Device: "gen/dev/0", Attr: "A3"}
+	var buf []byte
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = buf[:0]
+		for range 10 {
+			buf = appendReadingField(buf, 1, ref, &r)
+		}
 	}
 }
