@@ -25,6 +25,14 @@ func compiledSchema() (*jsonschema.Schema, error) { return schema.Compiled() }
 // against Schema; every violation is reported at its YAML line:col, unknown
 // keys with a "did you mean" suggestion. File order is kept.
 func ReadYAML(name string, data []byte) (*Catalog, error) {
+	if c, err, ok := readYAMLFast(name, data); ok {
+		return c, err
+	}
+	return readYAMLSlow(name, data)
+}
+
+// readYAMLSlow reads any document through goccy/go-yaml.
+func readYAMLSlow(name string, data []byte) (*Catalog, error) {
 	b := newBuilder(name)
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
@@ -46,10 +54,10 @@ func ReadYAML(name string, data []byte) (*Catalog, error) {
 		return b.finish(false)
 	}
 	y := &yamlReader{b: b, file: name}
-	if !shapeOK(root) {
+	if !shapeOK(gnode{root}) {
 		y.validate(root) // positioned messages from the schema
 	}
-	y.root(root)
+	y.root(gnode{root})
 	return b.finish(false)
 }
 
@@ -119,87 +127,91 @@ func allowedKeys(loc []string) []string {
 
 // root builds the catalog; nodes of the wrong shape are skipped (the
 // schema has already reported them).
-func (y *yamlReader) root(n ast.Node) {
-	for _, p := range config.Pairs(n) {
-		switch p.Key {
+func (y *yamlReader) root(n ynode) {
+	ps, _ := n.pairs()
+	for _, p := range ps {
+		switch p.key {
 		case "servers":
-			for _, sp := range config.Pairs(p.Value) {
+			sps, _ := p.val.pairs()
+			for _, sp := range sps {
 				y.server(sp)
 			}
 		case "classes":
-			for _, kp := range config.Pairs(p.Value) {
-				k := y.b.class(kp.Key, nodePos(y.file, kp.KeyNode))
-				for _, f := range config.Pairs(kp.Value) {
-					if f.Key == "properties" {
-						y.props(&k.Properties, f.Value)
+			kps, _ := p.val.pairs()
+			for _, kp := range kps {
+				k := y.b.class(kp.key, kp.keyNode.pos(y.file))
+				fs, _ := kp.val.pairs()
+				for _, f := range fs {
+					if f.key == "properties" {
+						y.props(&k.Properties, f.val)
 					}
 				}
 			}
 		case "templates":
-			if seq, ok := config.Unwrap(p.Value).(*ast.SequenceNode); ok {
-				for _, tn := range seq.Values {
-					y.template(tn)
-				}
+			tns, _ := p.val.items()
+			for _, tn := range tns {
+				y.template(tn)
 			}
 		}
 	}
 }
 
-func (y *yamlReader) server(sp config.Pair) {
+func (y *yamlReader) server(sp ypair) {
 	var host string
-	hostPos := nodePos(y.file, sp.KeyNode)
-	fs := config.Pairs(sp.Value)
+	hostPos := sp.keyNode.pos(y.file)
+	fs, _ := sp.val.pairs()
 	for _, f := range fs {
-		if f.Key == "host" && config.IsScalar(f.Value) {
-			host, hostPos = config.ScalarText(f.Value), nodePos(y.file, f.Value)
+		if f.key == "host" && f.val.isScalar() {
+			host, hostPos = f.val.text(), f.val.pos(y.file)
 		}
 	}
-	s := y.b.server(sp.Key, host, nodePos(y.file, sp.KeyNode), hostPos)
+	s := y.b.server(sp.key, host, sp.keyNode.pos(y.file), hostPos)
 	for _, f := range fs {
-		if f.Key != "devices" {
+		if f.key != "devices" {
 			continue
 		}
-		for _, dp := range config.Pairs(f.Value) {
+		dps, _ := f.val.pairs()
+		for _, dp := range dps {
 			var class string
-			classPos := nodePos(y.file, dp.KeyNode)
-			dfs := config.Pairs(dp.Value)
+			classPos := dp.keyNode.pos(y.file)
+			dfs, _ := dp.val.pairs()
 			for _, g := range dfs {
-				if g.Key == "class" && config.IsScalar(g.Value) {
-					class, classPos = config.ScalarText(g.Value), nodePos(y.file, g.Value)
+				if g.key == "class" && g.val.isScalar() {
+					class, classPos = g.val.text(), g.val.pos(y.file)
 				}
 			}
-			if _, dup := y.b.devices[devKey{s.Name, dp.Key}]; dup {
-				y.b.errs.Add(nodePos(y.file, dp.KeyNode), "device %s appears twice in server %s", dp.Key, s.Name)
+			if _, dup := y.b.devices[devKey{s.Name, dp.key}]; dup {
+				y.b.errs.Add(dp.keyNode.pos(y.file), "device %s appears twice in server %s", dp.key, s.Name)
 				continue
 			}
-			d := y.b.device(s, dp.Key, class, nodePos(y.file, dp.KeyNode), classPos)
+			d := y.b.device(s, dp.key, class, dp.keyNode.pos(y.file), classPos)
 			for _, g := range dfs {
-				switch g.Key {
+				switch g.key {
 				case "properties":
-					y.props(&d.Properties, g.Value)
+					y.props(&d.Properties, g.val)
 				case "attributes":
-					y.attrs(&d.Attributes, g.Value)
+					y.attrs(&d.Attributes, g.val)
 				}
 			}
 		}
 	}
 }
 
-func (y *yamlReader) template(n ast.Node) {
-	t := &Template{Pos: nodePos(y.file, n)}
-	fs := config.Pairs(n)
+func (y *yamlReader) template(n ynode) {
+	t := &Template{Pos: n.pos(y.file)}
+	fs, _ := n.pairs()
 	for _, f := range fs {
-		switch f.Key {
+		switch f.key {
 		case "devices":
-			t.Pattern, t.Pos = config.ScalarText(f.Value), nodePos(y.file, f.Value)
+			t.Pattern, t.Pos = f.val.text(), f.val.pos(y.file)
 		case "class":
-			t.Class = config.ScalarText(f.Value)
+			t.Class = f.val.text()
 		case "server":
-			t.Server = config.ScalarText(f.Value)
+			t.Server = f.val.text()
 		case "properties":
-			y.props(&t.Properties, f.Value)
+			y.props(&t.Properties, f.val)
 		case "attributes":
-			y.attrs(&t.Attributes, f.Value)
+			y.attrs(&t.Attributes, f.val)
 		}
 	}
 	if t.Pattern == "" || t.Class == "" {
@@ -208,39 +220,40 @@ func (y *yamlReader) template(n ast.Node) {
 	y.b.c.Templates = append(y.b.c.Templates, t)
 }
 
-func (y *yamlReader) attrs(as *[]*AttrConfig, n ast.Node) {
-	for _, ap := range config.Pairs(n) {
-		if findAttr(*as, ap.Key) != nil {
-			y.b.errs.Add(nodePos(y.file, ap.KeyNode), "attribute %s appears twice (names are case-insensitive)", ap.Key)
+func (y *yamlReader) attrs(as *[]*AttrConfig, n ynode) {
+	aps, _ := n.pairs()
+	for _, ap := range aps {
+		if findAttr(*as, ap.key) != nil {
+			y.b.errs.Add(ap.keyNode.pos(y.file), "attribute %s appears twice (names are case-insensitive)", ap.key)
 			continue
 		}
-		a := &AttrConfig{Name: ap.Key, Pos: nodePos(y.file, ap.KeyNode)}
+		a := &AttrConfig{Name: ap.key, Pos: ap.keyNode.pos(y.file)}
 		*as = append(*as, a)
-		y.props(&a.Properties, ap.Value)
+		y.props(&a.Properties, ap.val)
 	}
 }
 
 // props reads a property map: each value a scalar or a list of scalars.
-func (y *yamlReader) props(ps *[]*Property, n ast.Node) {
-	for _, pp := range config.Pairs(n) {
-		p := &Property{Name: pp.Key, Pos: nodePos(y.file, pp.KeyNode)}
-		switch v := config.Unwrap(pp.Value).(type) {
-		case *ast.SequenceNode:
-			p.Values = make([]string, 0, len(v.Values))
-			p.At = make([]Pos, 0, len(v.Values))
-			for _, e := range v.Values {
-				if !config.IsScalar(e) {
+func (y *yamlReader) props(ps *[]*Property, n ynode) {
+	pps, _ := n.pairs()
+	for _, pp := range pps {
+		p := &Property{Name: pp.key, Pos: pp.keyNode.pos(y.file)}
+		if items, ok := pp.val.items(); ok {
+			p.Values = make([]string, 0, len(items))
+			p.At = make([]Pos, 0, len(items))
+			for _, e := range items {
+				if !e.isScalar() {
 					continue
 				}
-				p.Values = append(p.Values, config.ScalarText(e))
-				p.At = append(p.At, valuePos(y.file, e))
+				p.Values = append(p.Values, e.text())
+				p.At = append(p.At, e.valuePos(y.file))
 			}
-		default:
-			if !config.IsScalar(v) {
+		} else {
+			if !pp.val.isScalar() {
 				continue
 			}
-			p.Values = []string{config.ScalarText(v)}
-			p.At = []Pos{valuePos(y.file, v)}
+			p.Values = []string{pp.val.text()}
+			p.At = []Pos{pp.val.valuePos(y.file)}
 		}
 		*ps = append(*ps, p)
 	}

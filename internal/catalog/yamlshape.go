@@ -1,28 +1,21 @@
 package catalog
 
-import (
-	"github.com/goccy/go-yaml/ast"
-
-	"chaoslab/internal/config"
-)
-
 // The JSON-schema validation of a whole YAML catalog costs as much as
 // parsing it (converting the AST to JSON values and validating them). The
-// shape check below walks the AST once, allocation-free, and accepts
-// exactly the documents the schema accepts or fewer: when it says "fine"
-// the schema would say so too, and when it finds anything odd ReadYAML
-// runs the schema to produce its positioned messages. TestShapeMatchesSchema
-// keeps the two in step.
+// shape check below walks the AST once and accepts exactly the documents
+// the schema accepts or fewer: when it says "fine" the schema would say so
+// too, and when it finds anything odd ReadYAML runs the schema to produce
+// its positioned messages. TestShapeMatchesSchema keeps the two in step.
 
 // shapeOK reports whether root certainly satisfies Schema.
-func shapeOK(root ast.Node) bool {
-	return objectOK(root, true, func(k string, v ast.Node) bool {
+func shapeOK(root ynode) bool {
+	return objectOK(root, true, func(k string, v ynode) bool {
 		switch k {
 		case "servers":
-			return objectOK(v, true, func(_ string, s ast.Node) bool { return serverOK(s) })
+			return objectOK(v, true, func(_ string, s ynode) bool { return serverOK(s) })
 		case "classes":
-			return objectOK(v, true, func(_ string, c ast.Node) bool {
-				return objectOK(c, true, func(k string, v ast.Node) bool { return k == "properties" && propsOK(v) })
+			return objectOK(v, true, func(_ string, c ynode) bool {
+				return objectOK(c, true, func(k string, v ynode) bool { return k == "properties" && propsOK(v) })
 			})
 		case "templates":
 			return seqOK(v, true, templateOK)
@@ -31,25 +24,25 @@ func shapeOK(root ast.Node) bool {
 	})
 }
 
-func serverOK(n ast.Node) bool {
-	return objectOK(n, true, func(k string, v ast.Node) bool {
+func serverOK(n ynode) bool {
+	return objectOK(n, true, func(k string, v ynode) bool {
 		switch k {
 		case "host":
-			return isString(v)
+			return v.isString()
 		case "devices":
-			return objectOK(v, true, func(_ string, d ast.Node) bool { return deviceOK(d) })
+			return objectOK(v, true, func(_ string, d ynode) bool { return deviceOK(d) })
 		}
 		return false
 	})
 }
 
-func deviceOK(n ast.Node) bool {
+func deviceOK(n ynode) bool {
 	class := false
-	ok := objectOK(n, false, func(k string, v ast.Node) bool {
+	ok := objectOK(n, false, func(k string, v ynode) bool {
 		switch k {
 		case "class":
 			class = true
-			return isString(v) && config.ScalarText(v) != ""
+			return v.isString() && v.text() != ""
 		case "properties":
 			return propsOK(v)
 		case "attributes":
@@ -60,18 +53,18 @@ func deviceOK(n ast.Node) bool {
 	return ok && class
 }
 
-func templateOK(n ast.Node) bool {
+func templateOK(n ynode) bool {
 	class, devices := false, false
-	ok := objectOK(n, false, func(k string, v ast.Node) bool {
+	ok := objectOK(n, false, func(k string, v ynode) bool {
 		switch k {
 		case "class":
 			class = true
-			return isString(v) && config.ScalarText(v) != ""
+			return v.isString() && v.text() != ""
 		case "devices":
 			devices = true
-			return isString(v) && config.ScalarText(v) != ""
+			return v.isString() && v.text() != ""
 		case "server":
-			return isString(v)
+			return v.isString()
 		case "properties":
 			return propsOK(v)
 		case "attributes":
@@ -82,85 +75,71 @@ func templateOK(n ast.Node) bool {
 	return ok && class && devices
 }
 
-func attrsOK(n ast.Node) bool {
-	return objectOK(n, true, func(_ string, v ast.Node) bool { return propsOK(v) })
+func attrsOK(n ynode) bool {
+	return objectOK(n, true, func(_ string, v ynode) bool { return propsOK(v) })
 }
 
-func propsOK(n ast.Node) bool {
-	return objectOK(n, true, func(_ string, v ast.Node) bool {
-		if s, ok := config.Unwrap(v).(*ast.SequenceNode); ok {
-			for _, e := range s.Values {
-				if !config.IsScalar(e) {
+func propsOK(n ynode) bool {
+	return objectOK(n, true, func(_ string, v ynode) bool {
+		if items, ok := v.items(); ok {
+			for _, e := range items {
+				if !e.isScalar() {
 					return false
 				}
 			}
 			return true
 		}
-		return config.IsScalar(v)
+		return v.isScalar()
 	})
 }
 
 // objectOK checks a mapping (or, with null, a null) and every key/value.
-// Keys that are not plain scalars (or repeat, where the schema would see
-// only the last value) make it give up.
-func objectOK(n ast.Node, null bool, each func(k string, v ast.Node) bool) bool {
-	var vs []*ast.MappingValueNode
-	switch m := config.Unwrap(n).(type) {
-	case nil, *ast.NullNode:
+// Repeated keys (where the schema would see only the last value) make it
+// give up.
+func objectOK(n ynode, null bool, each func(k string, v ynode) bool) bool {
+	if n.isNull() {
 		return null
-	case *ast.MappingNode:
-		vs = m.Values
-	case *ast.MappingValueNode:
-		vs = []*ast.MappingValueNode{m}
-	default:
+	}
+	ps, ok := n.pairs()
+	if !ok {
 		return false
 	}
 	var seen map[string]struct{}
-	if len(vs) > 8 {
-		seen = make(map[string]struct{}, len(vs))
+	if len(ps) > 8 {
+		seen = make(map[string]struct{}, len(ps))
 	}
-	for i, v := range vs {
-		k := config.ScalarText(v.Key)
+	for i, p := range ps {
 		if seen != nil {
-			if _, dup := seen[k]; dup {
+			if _, dup := seen[p.key]; dup {
 				return false
 			}
-			seen[k] = struct{}{}
+			seen[p.key] = struct{}{}
 		} else {
-			for _, w := range vs[:i] {
-				if config.ScalarText(w.Key) == k {
+			for _, q := range ps[:i] {
+				if q.key == p.key {
 					return false
 				}
 			}
 		}
-		if !each(k, v.Value) {
+		if !each(p.key, p.val) {
 			return false
 		}
 	}
 	return true
 }
 
-func seqOK(n ast.Node, null bool, each func(ast.Node) bool) bool {
-	switch s := config.Unwrap(n).(type) {
-	case nil, *ast.NullNode:
+func seqOK(n ynode, null bool, each func(ynode) bool) bool {
+	if n.isNull() {
 		return null
-	case *ast.SequenceNode:
-		for _, e := range s.Values {
-			if !each(e) {
-				return false
-			}
-		}
-		return true
 	}
-	return false
-}
-
-// isString reports whether toValue makes a JSON string of n.
-func isString(n ast.Node) bool {
-	switch config.Unwrap(n).(type) {
-	case nil, *ast.NullNode, *ast.IntegerNode, *ast.FloatNode, *ast.InfinityNode, *ast.NanNode, *ast.BoolNode,
-		*ast.MappingNode, *ast.MappingValueNode, *ast.SequenceNode:
+	items, ok := n.items()
+	if !ok {
 		return false
+	}
+	for _, e := range items {
+		if !each(e) {
+			return false
+		}
 	}
 	return true
 }

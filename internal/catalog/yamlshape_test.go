@@ -20,7 +20,7 @@ func schemaValid(t *testing.T, src string) (shape, schema bool, ok bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return shapeOK(root), sch.Validate(toValue(root)) == nil, true
+	return shapeOK(gnode{root}), sch.Validate(toValue(root)) == nil, true
 }
 
 // TestShapeMatchesSchema: whenever the fast shape check accepts a
