@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -244,6 +245,14 @@ func TestUnixSocket(t *testing.T) {
 	res := run200(t, spec, tg, be)
 	if len(res.Servers) != 1 || res.Servers[0].Error != "" || res.Servers[0].Requests < 200 {
 		t.Errorf("server figures over the Unix socket %+v", res.Servers)
+	}
+	// The report names the server, from its chaoslab_server_info.
+	var out strings.Builder
+	if err := WriteTable(&out, res); err != nil {
+		t.Fatal(err)
+	}
+	if want := "server SimulatorDS/load (" + addr + "): cpu"; !strings.Contains(out.String(), want) {
+		t.Errorf("report lacks %q:\n%s", want, out.String())
 	}
 }
 

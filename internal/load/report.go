@@ -48,12 +48,16 @@ func WriteTable(w io.Writer, r *Result) error {
 			e.DropMarkers, e.Dropped, e.OutOfOrder, e.ErrorEvents, e.NegativeLag)
 	}
 	for _, s := range r.Servers {
+		name := s.Addr
+		if s.Server != "" {
+			name = s.Server + " (" + s.Addr + ")"
+		}
 		if s.Error != "" {
-			fmt.Fprintf(w, "server %s: no figures: %s\n", s.Addr, s.Error)
+			fmt.Fprintf(w, "server %s: no figures: %s\n", name, s.Error)
 			continue
 		}
 		fmt.Fprintf(w, "server %s: cpu %.3fs (%.0f%% of a core), rss %.1f MiB, goroutines %.0f, requests %.0f, events sent %.0f, dropped %.0f\n",
-			s.Addr, s.CPUSeconds, s.CPUUtilization*100, s.RSSBytes/(1<<20), s.Goroutines, s.Requests, s.EventsSent, s.EventsDropped)
+			name, s.CPUSeconds, s.CPUUtilization*100, s.RSSBytes/(1<<20), s.Goroutines, s.Requests, s.EventsSent, s.EventsDropped)
 	}
 	g := r.Generator
 	_, err := fmt.Fprintf(w, "generator: cpu %.3fs (%.0f%% of a core), %.2f µs per request\n", g.CPUSeconds, g.CPUUtilization*100, g.CPUPerRequestUs)

@@ -2,6 +2,7 @@ package load
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -18,6 +19,7 @@ import (
 
 // ServerFigures are the figures scraped from a server's /metrics.
 type ServerFigures struct {
+	Server        string // the catalog server (chaoslab_server_info), if exported
 	CPUSeconds    float64
 	RSSBytes      float64
 	Goroutines    float64
@@ -28,8 +30,9 @@ type ServerFigures struct {
 
 // ServerDelta is a server's cost over the run.
 type ServerDelta struct {
-	Addr  string `json:"addr"`
-	Error string `json:"error,omitempty"`
+	Addr   string `json:"addr"`
+	Server string `json:"server,omitempty"` // the catalog server, when its metrics name it
+	Error  string `json:"error,omitempty"`
 	// CPUSeconds and the event counters are differences after − before;
 	// RSS and goroutines are the values after the run.
 	CPUSeconds     float64 `json:"cpu_s"`
@@ -52,12 +55,17 @@ func ParseMetrics(r io.Reader) (ServerFigures, error) {
 			continue
 		}
 		name, rest, _ := strings.Cut(line, " ")
+		labels := ""
 		if i := strings.IndexByte(name, '{'); i >= 0 {
 			// Labels may contain spaces: the value is the last field.
 			name = name[:i]
-			if j := strings.LastIndexByte(line, '}'); j >= 0 {
-				rest = line[j+1:]
+			if j := strings.LastIndexByte(line, '}'); j > i {
+				labels, rest = line[i+1:j], line[j+1:]
 			}
+		}
+		if name == "chaoslab_server_info" {
+			f.Server = labelValue(labels, "server")
+			continue
 		}
 		fields := strings.Fields(rest)
 		if len(fields) == 0 {
@@ -133,6 +141,7 @@ func serverDeltas(addrs []string, before, after []scraped, wall float64) []Serve
 	for i, a := range addrs {
 		d := ServerDelta{Addr: a}
 		b, f := before[i], after[i]
+		d.Server = cmp.Or(f.f.Server, b.f.Server)
 		if b.err != nil || f.err != nil {
 			d.Error = fmt.Sprint(firstErr(b.err, f.err))
 		} else {
@@ -148,6 +157,37 @@ func serverDeltas(addrs []string, before, after []scraped, wall float64) []Serve
 		out[i] = d
 	}
 	return out
+}
+
+// labelValue returns label key's value in a Prometheus text-format label
+// set (`a="x",b="y\"z"`), or "".
+func labelValue(labels, key string) string {
+	for labels != "" {
+		k, rest, ok := strings.Cut(labels, "=")
+		if !ok || !strings.HasPrefix(rest, `"`) {
+			return ""
+		}
+		// The value runs to the first quote not escaped by a backslash.
+		end := 1
+		for end < len(rest) && rest[end] != '"' {
+			if rest[end] == '\\' {
+				end++
+			}
+			end++
+		}
+		if end >= len(rest) {
+			return ""
+		}
+		if strings.TrimSpace(strings.TrimPrefix(k, ",")) == key {
+			v, err := strconv.Unquote(rest[:end+1])
+			if err != nil {
+				return ""
+			}
+			return v
+		}
+		labels = rest[end+1:]
+	}
+	return ""
 }
 
 func firstErr(a, b error) error {

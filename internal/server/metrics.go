@@ -22,8 +22,14 @@ type metrics struct {
 	lat      [api.KindInfo + 1]prometheus.Observer
 }
 
-func newMetrics(evalErrors func() float64) *metrics {
+func newMetrics(server, host string, evalErrors func() float64) *metrics {
 	m := &metrics{reg: prometheus.NewRegistry()}
+	// The info-metric convention: constant 1, the identity in labels, so
+	// that a dashboard (or chaoslab load's report) can name the process
+	// behind a scrape address.
+	info := prometheus.NewGauge(prometheus.GaugeOpts{Name: "chaoslab_server_info", Help: "The catalog server this process serves (always 1).",
+		ConstLabels: prometheus.Labels{"server": server, "host": host}})
+	info.Set(1)
 	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "chaoslab_requests_total", Help: "API requests by kind and outcome.",
 	}, []string{"kind", "outcome"})
@@ -36,7 +42,7 @@ func newMetrics(evalErrors func() float64) *metrics {
 	m.eventsDrop = prometheus.NewCounter(prometheus.CounterOpts{Name: "chaoslab_events_dropped_total", Help: "Events dropped because a subscriber's queue was full."})
 	m.subscribers = prometheus.NewGauge(prometheus.GaugeOpts{Name: "chaoslab_subscribers", Help: "Active event subscriptions."})
 	m.evalErrors = prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "chaoslab_eval_errors_total", Help: "Formula evaluation errors in the model."}, evalErrors)
-	m.reg.MustRegister(m.requests, m.latency, m.eventsSent, m.eventsDrop, m.subscribers, m.evalErrors,
+	m.reg.MustRegister(info, m.requests, m.latency, m.eventsSent, m.eventsDrop, m.subscribers, m.evalErrors,
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), collectors.NewGoCollector())
 	for k := api.KindList; k <= api.KindInfo; k++ {
 		m.ok[k] = m.requests.WithLabelValues(k.String(), "ok")

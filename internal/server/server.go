@@ -66,7 +66,7 @@ func New(opts Options) *Server {
 		s.now = time.Now
 	}
 	s.start = s.now()
-	s.met = newMetrics(func() float64 {
+	s.met = newMetrics(opts.Server, opts.Host, func() float64 {
 		s.mu.Lock()
 		_, _, e := s.model.Stats()
 		s.mu.Unlock()
