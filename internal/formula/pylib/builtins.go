@@ -28,8 +28,6 @@ func Builtins(py2 bool) map[string]value {
 		"id":         builtin1("id", bID),
 		"chr":        builtin1("chr", bChr),
 		"divmod":     builtin2("divmod", bDivmod),
-		"enumerate":  builtin("enumerate", bEnumerate),
-		"filter":     builtin("filter", bFilter),
 		"format":     builtin("format", bFormat),
 		"getattr":    builtin("getattr", bGetattr),
 		"hasattr":    builtin2("hasattr", bHasattr),
@@ -38,27 +36,27 @@ func Builtins(py2 bool) map[string]value {
 		"issubclass": builtin2("issubclass", bIssubclass),
 		"iter":       builtin("iter", bIter),
 		"len":        builtin1("len", bLen),
-		"map":        builtin("map", bMap),
 		"max": builtin("max", func(ctx *context, args []value, kw []keyword) (value, error) {
 			return minmax(ctx, "max", pyval.CmpGt, args, kw)
 		}),
 		"min": builtin("min", func(ctx *context, args []value, kw []keyword) (value, error) {
 			return minmax(ctx, "min", pyval.CmpLt, args, kw)
 		}),
-		"next":     builtin("next", bNext),
-		"ord":      builtin1("ord", bOrd),
-		"pow":      builtin("pow", bPow),
-		"repr":     builtin1("repr", bRepr),
-		"reversed": builtin("reversed", bReversed),
-		"round":    builtin("round", bRound),
-		"sorted":   builtin("sorted", bSorted),
-		"sum":      builtin("sum", bSum),
-		"zip":      builtin("zip", bZip),
+		"next":   builtin("next", bNext),
+		"ord":    builtin1("ord", bOrd),
+		"pow":    builtin("pow", bPow),
+		"repr":   builtin1("repr", bRepr),
+		"round":  builtin("round", bRound),
+		"sorted": builtin("sorted", bSorted),
+		"sum":    builtin("sum", bSum),
 	}
 	for name, t := range typeObjects(py2) {
 		m[name] = t
 	}
 	if py2 {
+		m["map"] = builtin("map", bMap)
+		m["filter"] = builtin("filter", bFilter)
+		m["zip"] = builtin("zip", bZip)
 		m["cmp"] = builtin2("cmp", bCmp)
 		m["reduce"] = builtin("reduce", bReduce)
 		m["unichr"] = builtin1("unichr", bChr)

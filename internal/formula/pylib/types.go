@@ -41,7 +41,14 @@ func typeObjects(py2 bool) map[string]value {
 		})
 	} else {
 		m["range"] = typeObj("range", tRange)
+		// Python 3 made map, filter and zip classes (Python 2's return
+		// lists and are functions).
+		m["map"] = typeObj("map", bMap)
+		m["filter"] = typeObj("filter", bFilter)
+		m["zip"] = typeObj("zip", bZip)
 	}
+	m["enumerate"] = typeObj("enumerate", bEnumerate)
+	m["reversed"] = typeObj("reversed", bReversed)
 	return m
 }
 
