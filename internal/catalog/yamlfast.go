@@ -22,16 +22,16 @@ import (
 
 // readYAMLFast reads a plain document; ok is false when the slow path
 // must read it instead.
-func readYAMLFast(name string, data []byte) (c *Catalog, err error, ok bool) {
+func readYAMLFast(name string, data []byte) (c *Catalog, ok bool, err error) {
 	root, ok := parsePlain(data)
 	if !ok {
-		return nil, nil, false
+		return nil, false, nil
 	}
 	b := newBuilder(name)
 	y := &yamlReader{b: b, file: name}
 	y.root(root)
 	c, err = b.finish(false)
-	return c, err, true
+	return c, true, err
 }
 
 // parsePlain parses data with yaml.v3 and returns its root mapping if the

@@ -12,7 +12,7 @@ import (
 // fastAndSlow reads src through both paths; fast is false when the fast
 // path declined it.
 func fastAndSlow(src []byte) (fastC, slowC *Catalog, fastErr, slowErr error, fast bool) {
-	fastC, fastErr, fast = readYAMLFast("f.yaml", src)
+	fastC, fast, fastErr = readYAMLFast("f.yaml", src)
 	slowC, slowErr = readYAMLSlow("f.yaml", src)
 	return
 }

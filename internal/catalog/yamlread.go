@@ -25,7 +25,7 @@ func compiledSchema() (*jsonschema.Schema, error) { return schema.Compiled() }
 // against Schema; every violation is reported at its YAML line:col, unknown
 // keys with a "did you mean" suggestion. File order is kept.
 func ReadYAML(name string, data []byte) (*Catalog, error) {
-	if c, err, ok := readYAMLFast(name, data); ok {
+	if c, ok, err := readYAMLFast(name, data); ok {
 		return c, err
 	}
 	return readYAMLSlow(name, data)
