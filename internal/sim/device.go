@@ -16,6 +16,7 @@ import (
 type device struct {
 	w                         *World
 	idx                       int32
+	nextAttr                  int32 // findAttr's first guess: the attribute after the last found
 	name, class, server, host string
 	cat                       *catalog.Device // build time only
 	propv                     []propKV        // properties for PROPERTY() (formula properties excluded)
@@ -157,21 +158,35 @@ type command struct {
 
 // rdr returns a Reading of attribute i.
 func (d *device) reading(i int, now int64) Reading {
+	var r Reading
+	d.readingInto(i, &r)
+	return r
+}
+
+// readingInto is reading written field by field into r (a client read's
+// slice element): no temporary Reading copied over it.
+func (d *device) readingInto(i int, r *Reading) {
 	a := &d.attrs[i]
-	r := Reading{Attr: a.name, Value: a.val, Quality: a.q, Time: time.Unix(0, a.ts)}
+	r.Attr, r.Value, r.Quality, r.Time, r.Err = a.name, a.val, a.q, time.Unix(0, a.ts), nil
 	if a.err != nil {
 		r.Err, r.Value, r.Quality = a.err, pyval.None, Invalid
 	}
-	return r
 }
 
 // findAttr returns the index of the attribute named name
 // (case-insensitive), or -1. Devices have few attributes: a linear scan is
 // faster than a map and costs no memory.
 func (d *device) findAttr(name string) int {
-	// Clients mostly spell names as declared: an exact pass first.
+	// Clients mostly spell names as declared and list them in declaration
+	// order (a panel reading all of a device's attributes): the one after
+	// the last found first, then an exact pass.
+	if j := int(d.nextAttr); j < len(d.attrs) && d.attrs[j].name == name {
+		d.nextAttr++
+		return j
+	}
 	for i := range d.attrs {
 		if d.attrs[i].name == name {
+			d.nextAttr = int32(i + 1)
 			return i
 		}
 	}

@@ -262,11 +262,11 @@ func (d *device) allowed(now int64) bool { return now-d.t0 >= d.startup }
 func (d *device) readOne(now int64, name string, r *Reading) {
 	switch {
 	case len(name) == len("State") && strings.EqualFold(name, "State"):
-		*r = Reading{Attr: "State", Value: pyval.Int(int64(d.state)), Time: time.Unix(0, now)}
+		r.Attr, r.Value, r.Quality, r.Time, r.Err = "State", pyval.Int(int64(d.state)), Valid, time.Unix(0, now), nil
 		d.w.overrideInto(d, -1, now, r)
 		return
 	case len(name) == len("Status") && strings.EqualFold(name, "Status"):
-		*r = Reading{Attr: "Status", Value: pyval.Str(d.statusText(now)), Time: time.Unix(0, now)}
+		r.Attr, r.Value, r.Quality, r.Time, r.Err = "Status", pyval.Str(d.statusText(now)), Valid, time.Unix(0, now), nil
 		d.w.overrideInto(d, -2, now, r)
 		return
 	}
@@ -281,7 +281,7 @@ func (d *device) readOne(now int64, name string, r *Reading) {
 		return
 	}
 	d.get(i, now)
-	*r = d.reading(i, now)
+	d.readingInto(i, r)
 	d.w.overrideInto(d, int32(i), now, r)
 }
 

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -559,5 +560,29 @@ func TestDeterministicRandom(t *testing.T) {
 	}
 	if a, b := mk(false), mk(true); a != b {
 		t.Errorf("adding a device shifted the stream: %v vs %v", a, b)
+	}
+}
+
+// TestReadOrder: a read finds each attribute whatever the order and
+// spelling of its names (findAttr guesses the next attribute first).
+func TestReadOrder(t *testing.T) {
+	w := newWorld(t, dev("t/r/1", map[string][]string{
+		"DynamicAttributes": {"A=1", "B=2", "C=3"},
+		"StartupDelay":      {"0"},
+	}), Options{})
+	names := []string{"A", "B", "C", "C", "B", "A", "a", "c", "Nope", "B", "C", "State", "A"}
+	want := []string{"1", "2", "3", "3", "2", "1", "1", "3", "", "2", "3", "", "1"}
+	rs, err := w.Read(t0.Add(time.Second), "t/r/1", names...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range rs {
+		got := ""
+		if want[i] != "" {
+			got = fmt.Sprint(num(t, r.Value))
+		}
+		if got != want[i] || want[i] == "" && names[i] == "Nope" && r.Err == nil {
+			t.Errorf("%s: %v (err %v), want %s", names[i], r.Value, r.Err, want[i])
+		}
 	}
 }
