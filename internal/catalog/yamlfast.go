@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -50,7 +51,8 @@ func parsePlain(data []byte) (*vnode, bool) {
 		return nil, false
 	}
 	root := doc.Content[0]
-	if root.Kind != yaml.MappingNode || !plain(root) {
+	pc := plainCheck{src: data}
+	if root.Kind != yaml.MappingNode || !pc.plain(root) {
 		return nil, false
 	}
 	r := (*vnode)(root)
@@ -60,9 +62,36 @@ func parsePlain(data []byte) (*vnode, bool) {
 	return r, true
 }
 
+// plainCheck looks at the source text of scalars. The walk meets them
+// in document order, so a cursor finds each line.
+type plainCheck struct {
+	src       []byte
+	line, off int // a line number (from 1) and the offset of its first byte
+}
+
+// lineAt returns line l (without its newline).
+func (pc *plainCheck) lineAt(l int) ([]byte, bool) {
+	if l < pc.line || pc.line == 0 {
+		pc.line, pc.off = 1, 0
+	}
+	for pc.line < l {
+		i := bytes.IndexByte(pc.src[pc.off:], '\n')
+		if i < 0 {
+			return nil, false
+		}
+		pc.off += i + 1
+		pc.line++
+	}
+	line := pc.src[pc.off:]
+	if i := bytes.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	return line, true
+}
+
 // plain reports whether n and everything under it avoid the features the
 // two parsers might read or place differently.
-func plain(n *yaml.Node) bool {
+func (pc *plainCheck) plain(n *yaml.Node) bool {
 	if n.Anchor != "" || n.Style&(yaml.TaggedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
 		return false
 	}
@@ -70,24 +99,70 @@ func plain(n *yaml.Node) bool {
 	case yaml.ScalarNode:
 		// An empty value (an implicit null) has no text to place, and
 		// the parsers place it differently.
-		return n.Tag != "!!null" || n.Value != ""
+		return (n.Tag != "!!null" || n.Value != "") && pc.oneLine(n)
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i]
-			if k.Kind != yaml.ScalarNode || k.Tag == "!!merge" || k.Tag == "!!null" || !plain(k) || !plain(n.Content[i+1]) {
+			if k.Kind != yaml.ScalarNode || k.Tag == "!!merge" || k.Tag == "!!null" || !pc.plain(k) || !pc.plain(n.Content[i+1]) {
 				return false
 			}
 		}
 		return true
 	case yaml.SequenceNode:
 		for _, e := range n.Content {
-			if !plain(e) {
+			if !pc.plain(e) {
 				return false
 			}
 		}
 		return true
 	}
 	return false // aliases, documents
+}
+
+// oneLine reports whether scalar n's text ends on the line where it
+// starts. A plain or quoted scalar folded over several lines is placed
+// differently by the two parsers.
+func (pc *plainCheck) oneLine(n *yaml.Node) bool {
+	line, ok := pc.lineAt(n.Line)
+	if !ok || n.Line < 1 {
+		return false
+	}
+	// Columns count characters (in both parsers), from 1.
+	off := 0
+	for c := 1; c < n.Column; c++ {
+		if off >= len(line) {
+			return false
+		}
+		_, size := utf8.DecodeRune(line[off:])
+		off += size
+	}
+	rest := line[off:]
+	switch {
+	case n.Style&yaml.SingleQuotedStyle != 0:
+		// '' is a quote inside; the first lone ' closes.
+		for i := 1; i < len(rest); i++ {
+			if rest[i] == '\'' {
+				if i+1 < len(rest) && rest[i+1] == '\'' {
+					i++
+					continue
+				}
+				return rest[0] == '\''
+			}
+		}
+		return false
+	case n.Style&yaml.DoubleQuotedStyle != 0:
+		for i := 1; i < len(rest); i++ {
+			switch rest[i] {
+			case '\\':
+				i++
+			case '"':
+				return rest[0] == '"'
+			}
+		}
+		return false
+	}
+	// A plain scalar is its source text.
+	return len(rest) >= len(n.Value) && string(rest[:len(n.Value)]) == n.Value
 }
 
 // vnode is a yaml.v3 node of a plain document.
