@@ -161,8 +161,15 @@ func (pc *plainCheck) oneLine(n *yaml.Node) bool {
 		}
 		return false
 	}
-	// A plain scalar is its source text.
-	return len(rest) >= len(n.Value) && string(rest[:len(n.Value)]) == n.Value
+	// A plain scalar is its source text. goccy drops a tab inside one
+	// ("a<TAB>b" reads "ab") and places one followed by blanks at the end
+	// of its line after the blanks: those go to goccy, which the fast
+	// path must agree with.
+	if len(rest) < len(n.Value) || string(rest[:len(n.Value)]) != n.Value || strings.IndexByte(n.Value, '\t') >= 0 {
+		return false
+	}
+	after := bytes.TrimSuffix(rest[len(n.Value):], []byte("\r"))
+	return len(after) == 0 || len(bytes.TrimRight(after, " \t")) > 0
 }
 
 // vnode is a yaml.v3 node of a plain document.

@@ -66,6 +66,7 @@ func TestYAMLFastMatchesSlow(t *testing.T) {
 	}
 	sameRead(t, "generated", buf.Bytes())
 	for name, src := range map[string]string{
+		"crlf":            "servers:\r\n  S/1:\r\n    devices:\r\n      a/b/c:\r\n        class: C\r\n        properties:\r\n          P: x y\r\n          Q: 'q'\r\n",
 		"quotes inside":   "classes:\n  C:\n    properties:\n      P: ['it''s', \"a\\\"b\", 'x''', \"\\\\\"]\n      Q: '' # c\n",
 		"quoted and flow": "servers:\n  'S/1':\n    host: \"h1\"\n    devices: {a/b/c: {class: C, properties: {P: ['x', \"y\", 1.50, ~, true]}}}\n",
 		"unicode":         "servers:\n  S/1:\n    devices:\n      a/b/c:\n        class: C\n        attributes:\n          T: {unit: °C, label: [é, ü]}\n",
@@ -82,18 +83,20 @@ func TestYAMLFastMatchesSlow(t *testing.T) {
 	}
 	// Documents the fast path must leave to goccy.
 	for name, src := range map[string]string{
-		"anchor":        "servers:\n  S/1: &s\n    host: h\n",
-		"alias":         "classes:\n  C: {properties: {P: &x 1}}\n  D: {properties: {P: *x}}\n",
-		"tag":           "servers:\n  S/1:\n    host: !!str 12\n",
-		"block scalar":  "classes:\n  C:\n    properties:\n      P: |\n        x\n",
-		"two docs":      "servers:\n---\nservers:\n",
-		"yes class":     "servers:\n  S/1:\n    devices:\n      a/b/c:\n        class: yes\n",
-		"number host":   "servers:\n  S/1:\n    host: 12\n",
-		"bad shape":     "servers:\n  S/1:\n    hots: h\n",
-		"syntax":        "servers: [\n",
-		"folded plain":  "classes:\n  C:\n    properties:\n      P: 0\n        -0\n",
-		"folded single": "classes:\n  C:\n    properties:\n      P: 'a\n        b'\n",
-		"folded double": "classes:\n  C:\n    properties:\n      P: \"a\n        b\"\n",
+		"anchor":             "servers:\n  S/1: &s\n    host: h\n",
+		"alias":              "classes:\n  C: {properties: {P: &x 1}}\n  D: {properties: {P: *x}}\n",
+		"tag":                "servers:\n  S/1:\n    host: !!str 12\n",
+		"block scalar":       "classes:\n  C:\n    properties:\n      P: |\n        x\n",
+		"two docs":           "servers:\n---\nservers:\n",
+		"yes class":          "servers:\n  S/1:\n    devices:\n      a/b/c:\n        class: yes\n",
+		"number host":        "servers:\n  S/1:\n    host: 12\n",
+		"bad shape":          "servers:\n  S/1:\n    hots: h\n",
+		"syntax":             "servers: [\n",
+		"tab in plain":       "classes:\n  C:\n    properties:\n      P: a\tb\n",
+		"blanks after plain": "classes:\n  C:\n    properties:\n      P: ab   \n      Q: c\n",
+		"folded plain":       "classes:\n  C:\n    properties:\n      P: 0\n        -0\n",
+		"folded single":      "classes:\n  C:\n    properties:\n      P: 'a\n        b'\n",
+		"folded double":      "classes:\n  C:\n    properties:\n      P: \"a\n        b\"\n",
 	} {
 		if _, _, _, _, fast := fastAndSlow([]byte(src)); fast {
 			t.Errorf("%s: the fast path took it", name)
