@@ -13,13 +13,15 @@ import (
 // The fast path. goccy/go-yaml spends about 3 s on a 10,000-device
 // catalog (14 MB), yaml.v3 about 1 s. A document that yaml.v3 parses and
 // that is plain — one document, scalar keys, no anchors, aliases, tags,
-// merge keys or block scalars, strings where the schema wants strings
+// merge keys, block scalars, empty values or scalars the two parsers
+// read or place differently (folded over lines, a tab or trailing
+// blanks in an unquoted one), strings where the schema wants strings
 // spelled so that no YAML version reads them as anything else, and the
 // catalog's shape — is read from yaml.v3's nodes; anything else goes
 // through goccy, which reports errors at their positions. Both paths
 // build the catalog with the same reader over ynode, and
-// TestYAMLFastMatchesSlow holds them to the same catalog, positions
-// included.
+// TestYAMLFastMatchesSlow and FuzzYAMLFastMatchesSlow hold them to the
+// same catalog, positions and errors included.
 
 // readYAMLFast reads a plain document; ok is false when the slow path
 // must read it instead.
