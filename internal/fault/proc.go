@@ -104,12 +104,21 @@ func (f *procFault) Inject(ctx context.Context) (Revert, error) {
 			return sv.Phase == supervisor.PhaseStopped || sv.Phase == supervisor.PhaseFailed
 		})
 	case "proc.pause":
+		revert := func(ctx context.Context) error { return runSteps(ctx, f.paused) }
 		for _, s := range f.paused {
 			if !supervisor.Signal(s.Proc, s.Marker, syscall.SIGSTOP) {
-				return func(ctx context.Context) error { return runSteps(ctx, f.paused) }, fmt.Errorf("proc.pause: server %s (pid %d) is not running", s.Server, s.Proc.Pid)
+				return revert, fmt.Errorf("proc.pause: server %s (pid %d) is not running", s.Server, s.Proc.Pid)
 			}
 		}
-		return func(ctx context.Context) error { return runSteps(ctx, f.paused) }, nil
+		// The fault is in effect when every thread has stopped, not when
+		// the signal is sent: a request that came just after would still
+		// be answered.
+		for _, s := range f.paused {
+			if err := waitStopped(ctx, s.Proc); err != nil {
+				return revert, fmt.Errorf("proc.pause: server %s (pid %d): %w", s.Server, s.Proc.Pid, err)
+			}
+		}
+		return revert, nil
 	case "proc.crashloop":
 		return f.crashLoop(ctx)
 	}
@@ -141,6 +150,25 @@ func (f *procFault) crashLoop(ctx context.Context) (Revert, error) {
 }
 
 func noRevert(context.Context) error { return nil }
+
+// waitStopped polls until every thread of p is stopped.
+func waitStopped(ctx context.Context, p supervisor.Proc) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	t := time.NewTicker(time.Millisecond)
+	defer t.Stop()
+	for !supervisor.AllStopped(p) {
+		if supervisor.ProcState(p) == 0 {
+			return errors.New("the process is gone")
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("not stopped after SIGSTOP: %w", ctx.Err())
+		case <-t.C:
+		}
+	}
+	return nil
+}
 
 // waitServers polls the state until every named server satisfies ok.
 func waitServers(ctx context.Context, dir string, names []string, ok func(*supervisor.Server) bool) error {

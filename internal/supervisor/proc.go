@@ -101,6 +101,32 @@ func Signal(p Proc, marker string, sig syscall.Signal) bool { return signal(p, m
 // Self returns the identity of the calling process.
 func Self() Proc { return Proc{Pid: os.Getpid(), Ticks: startTicks(os.Getpid())} }
 
+// AllStopped reports whether every thread of p is stopped by a signal
+// (state T): kill(SIGSTOP) returns before the threads of a running
+// process have stopped, so a caller that must know waits for this. It
+// is false when p is gone.
+func AllStopped(p Proc) bool {
+	if ProcState(p) == 0 {
+		return false
+	}
+	dir := "/proc/" + strconv.Itoa(p.Pid) + "/task"
+	tasks, err := os.ReadDir(dir)
+	if err != nil || len(tasks) == 0 {
+		return false
+	}
+	for _, t := range tasks {
+		data, err := os.ReadFile(dir + "/" + t.Name() + "/stat")
+		if err != nil {
+			return false
+		}
+		st, err := parseStat(data)
+		if err != nil || st.State != 'T' && st.State != 't' {
+			return false
+		}
+	}
+	return true
+}
+
 // ProcState returns the single-letter state of p (R, S, T, Z, ...) as
 // /proc/PID/stat shows it, or 0 when the process is gone.
 func ProcState(p Proc) byte {
