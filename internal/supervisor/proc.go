@@ -101,8 +101,8 @@ func Signal(p Proc, marker string, sig syscall.Signal) bool { return signal(p, m
 // Self returns the identity of the calling process.
 func Self() Proc { return Proc{Pid: os.Getpid(), Ticks: startTicks(os.Getpid())} }
 
-// AllStopped reports whether every thread of p is stopped by a signal
-// (state T): kill(SIGSTOP) returns before the threads of a running
+// AllStopped reports whether every live thread of p is stopped by a
+// signal (state T): kill(SIGSTOP) returns before the threads of a running
 // process have stopped, so a caller that must know waits for this. It
 // is false when p is gone.
 func AllStopped(p Proc) bool {
@@ -120,7 +120,12 @@ func AllStopped(p Proc) bool {
 			return false
 		}
 		st, err := parseStat(data)
-		if err != nil || st.State != 'T' && st.State != 't' {
+		if err != nil {
+			return false
+		}
+		switch st.State {
+		case 'T', 't', 'Z', 'X': // stopped, traced, or a thread on its way out
+		default:
 			return false
 		}
 	}

@@ -3,7 +3,10 @@ package supervisor
 import (
 	"os"
 	"os/exec"
+	"runtime"
+	"syscall"
 	"testing"
+	"time"
 )
 
 func TestParseStat(t *testing.T) {
@@ -66,5 +69,35 @@ func TestAlive(t *testing.T) {
 				t.Errorf("Alive(%+v, %q) = %v, want %v", tt.p, tt.marker, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestAllStopped: a process whose threads all took SIGSTOP is stopped;
+// running, continued and gone ones are not.
+func TestAllStopped(t *testing.T) {
+	cmd := exec.Command("sleep", "30")
+	if err := cmd.Start(); err != nil {
+		t.Skip(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	p := Proc{Pid: cmd.Process.Pid, Ticks: startTicks(cmd.Process.Pid)}
+	if AllStopped(p) {
+		t.Fatal("a sleeping process counts as stopped")
+	}
+	if err := cmd.Process.Signal(syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !AllStopped(p) {
+		if time.Now().After(deadline) {
+			t.Fatalf("not stopped: state %c", ProcState(p))
+		}
+		runtime.Gosched()
+	}
+	_ = cmd.Process.Signal(syscall.SIGCONT)
+	_ = cmd.Process.Kill()
+	_ = cmd.Wait()
+	if AllStopped(p) {
+		t.Error("a gone process counts as stopped")
 	}
 }
