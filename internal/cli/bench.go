@@ -56,6 +56,9 @@ resident memory of 100x10 and 10,000-device servers.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if echo != "" {
+				if echo != "tcp" && echo != "unix" {
+					return exit(ExitUsage, fmt.Errorf("--echo-server: want tcp or unix, got %q", echo))
+				}
 				return echoServer(s.Out, echo)
 			}
 			exe, err := os.Executable()
