@@ -39,20 +39,28 @@ func start(t *testing.T, ln net.Listener) func() {
 	return stop
 }
 
-// TestPipelining: many goroutines share one connection; every reply
-// reaches its own caller.
-func TestPipelining(t *testing.T) {
+// servedClient serves the lab catalog on a loopback port and dials it;
+// both are closed when the test ends.
+func servedClient(t *testing.T) *client.Client {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	start(t, ln)
-	ctx := context.Background()
-	c, err := client.Dial(ctx, ln.Addr().String())
+	c, err := client.Dial(context.Background(), ln.Addr().String())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// TestPipelining: many goroutines share one connection; every reply
+// reaches its own caller.
+func TestPipelining(t *testing.T) {
+	c := servedClient(t)
+	ctx := context.Background()
 	var wg sync.WaitGroup
 	errs := make(chan error, 64)
 	for g := 0; g < 32; g++ {
@@ -287,16 +295,7 @@ func TestRepliesOutOfOrder(t *testing.T) {
 // they do for everyone) is in progress. Every call either times out or
 // gets the reply to its own request, and the connection stays usable.
 func TestCancellationStorm(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	start(t, ln)
-	c, err := client.Dial(context.Background(), ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := servedClient(t)
 	sets := [][]string{{"test/tango/rw/A"}, {"test/tango/rw/State"}, {"test/tango/rw/A", "test/tango/rw/State"}}
 	var wg sync.WaitGroup
 	var timedOut atomic.Int64
