@@ -44,16 +44,22 @@ func BenchmarkLoadCSV10k(b *testing.B) {
 	})
 }
 
-func BenchmarkLoadYAML10k(b *testing.B) {
-	c, err := ReadCSV("bench.csv", gen10k(10000))
+// gen10kYAML is gen10k written as YAML.
+func gen10kYAML(tb testing.TB, devices int) []byte {
+	tb.Helper()
+	c, err := ReadCSV("gen.csv", gen10k(devices))
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	var buf bytes.Buffer
 	if err := WriteYAML(&buf, c); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	data := buf.Bytes()
+	return buf.Bytes()
+}
+
+func BenchmarkLoadYAML10k(b *testing.B) {
+	data := gen10kYAML(b, 10000)
 	b.ReportAllocs()
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
