@@ -50,21 +50,23 @@ func TestAppendReadMatchesProto(t *testing.T) {
 	}
 	now := start.Add(10 * time.Second)
 	for _, tc := range []struct {
-		name  string
-		names []string
+		name     string
+		names    []string
+		resolves bool // ResolveRead plans it (AppendResolved must agree too)
 	}{
-		{"scalars", []string{"test/enc/1/B", "test/enc/1/F", "test/enc/1/I", "test/enc/1/Z", "test/enc/1/D", "test/enc/1/X", "test/enc/1/S", "test/enc/1/E"}},
-		{"state and status", []string{"test/enc/1/State", "test/enc/1/Status"}},
-		{"array", []string{"test/enc/1/V"}},
-		{"eval error", []string{"test/enc/1/Bad"}},
-		{"case as spelled", []string{"TEST/Enc/1/x"}},
-		{"unknown attribute", []string{"test/enc/1/Nope"}},
-		{"unknown device", []string{"test/enc/9/A"}},
-		{"bad name", []string{"nope"}},
-		{"wildcards", []string{"test/enc/*/A", "test/enc/1/*"}},
-		{"no match", []string{"test/none/*/A", "test/enc/2/A"}},
-		{"two devices", []string{"test/enc/1/I", "test/enc/2/A", "test/enc/1/D"}},
-		{"none", nil},
+		{"scalars", []string{"test/enc/1/B", "test/enc/1/F", "test/enc/1/I", "test/enc/1/Z", "test/enc/1/D", "test/enc/1/X", "test/enc/1/S", "test/enc/1/E"}, true},
+		{"state and status", []string{"test/enc/1/State", "test/enc/1/Status"}, true},
+		{"array", []string{"test/enc/1/V"}, true},
+		{"eval error", []string{"test/enc/1/Bad"}, true},
+		{"case as spelled", []string{"TEST/Enc/1/x", "test/enc/1/STATE"}, true},
+		{"unknown attribute", []string{"test/enc/1/Nope"}, false},
+		{"unknown device", []string{"test/enc/9/A"}, false},
+		{"bad name", []string{"nope"}, false},
+		{"wildcards", []string{"test/enc/*/A", "test/enc/1/*"}, false},
+		{"no match", []string{"test/none/*/A", "test/enc/2/A"}, false},
+		{"two devices", []string{"test/enc/1/I", "test/enc/2/A", "test/enc/1/D", "test/enc/1/X"}, true},
+		{"one unknown among known", []string{"test/enc/1/I", "test/enc/1/Nope"}, false},
+		{"none", nil, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			want, err := proto.Marshal(&pb.ReadResponse{Readings: m.Read(now, tc.names, nil)})
@@ -79,6 +81,19 @@ func TestAppendReadMatchesProto(t *testing.T) {
 				var g pb.ReadResponse
 				uerr := proto.Unmarshal(got[6:], &g)
 				t.Errorf("AppendRead differs from proto.Marshal\n got %x (%v, %v)\nwant %x", got[6:], &g, uerr, want)
+			}
+			ids := m.ResolveRead(tc.names)
+			if (ids != nil) != tc.resolves {
+				t.Fatalf("ResolveRead = %v, want resolved %v", ids, tc.resolves)
+			}
+			if ids == nil {
+				return
+			}
+			got = m.AppendResolved(now, tc.names, ids, []byte("prefix"))
+			if string(got[6:]) != string(want) {
+				var g pb.ReadResponse
+				uerr := proto.Unmarshal(got[6:], &g)
+				t.Errorf("AppendResolved differs from proto.Marshal\n got %x (%v, %v)\nwant %x", got[6:], &g, uerr, want)
 			}
 		})
 	}
@@ -147,12 +162,28 @@ func BenchmarkAppendRead(b *testing.B) {
 // BenchmarkAppendRead10 is the model's work for a 10-attribute read of
 // one device (VAR formulas, KeepTime 0: every read evaluates them).
 func BenchmarkAppendRead10(b *testing.B) {
-	benchAppendRead10(b, writeCatalog(b, 1, 10, "VAR('A%d', WRITE=True, default=%d)"))
+	benchAppendRead10(b, writeCatalog(b, 1, 10, "VAR('A%d', WRITE=True, default=%d)"), false)
 }
 
 // BenchmarkAppendRead10Cached is BenchmarkAppendRead10 with KeepTime
 // 200 ms: values come from the cache, no formula runs.
 func BenchmarkAppendRead10Cached(b *testing.B) {
+	benchAppendRead10(b, cachedCatalog(b), false)
+}
+
+// BenchmarkAppendResolved10 is BenchmarkAppendRead10 of a planned read
+// (a connection's repeated request): the names are resolved once.
+func BenchmarkAppendResolved10(b *testing.B) {
+	benchAppendRead10(b, writeCatalog(b, 1, 10, "VAR('A%d', WRITE=True, default=%d)"), true)
+}
+
+// BenchmarkAppendResolved10Cached is BenchmarkAppendRead10Cached planned.
+func BenchmarkAppendResolved10Cached(b *testing.B) {
+	benchAppendRead10(b, cachedCatalog(b), true)
+}
+
+// cachedCatalog is the 10-attribute catalog with KeepTime 200 ms.
+func cachedCatalog(b *testing.B) string {
 	path := writeCatalog(b, 1, 10, "VAR('A%d', WRITE=True, default=%d)")
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -161,10 +192,10 @@ func BenchmarkAppendRead10Cached(b *testing.B) {
 	if err := os.WriteFile(path, []byte(strings.ReplaceAll(string(data), "KeepTime\t0", "KeepTime\t200")), 0o644); err != nil {
 		b.Fatal(err)
 	}
-	benchAppendRead10(b, path)
+	return path
 }
 
-func benchAppendRead10(b *testing.B, path string) {
+func benchAppendRead10(b *testing.B, path string, resolved bool) {
 	cat, err := catalog.Load(path)
 	if err != nil {
 		b.Fatal(err)
@@ -180,8 +211,18 @@ func benchAppendRead10(b *testing.B, path string) {
 	now := time.Now()
 	var buf []byte
 	b.ReportAllocs()
+	if !resolved {
+		for b.Loop() {
+			buf = m.AppendRead(now, names, buf[:0])
+		}
+		return
+	}
+	ids := m.ResolveRead(names)
+	if ids == nil {
+		b.Fatal("names not resolved")
+	}
 	for b.Loop() {
-		buf = m.AppendRead(now, names, buf[:0])
+		buf = m.AppendResolved(now, names, ids, buf[:0])
 	}
 }
 

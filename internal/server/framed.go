@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"io"
 	"net"
+	"slices"
 	"sync"
 	"time"
 
@@ -36,6 +37,7 @@ type framedConn struct {
 	rbuf  []byte
 	arena []string
 	names nameCache
+	plans planCache
 
 	subsMu sync.Mutex
 	subs   map[uint32]context.CancelFunc
@@ -89,12 +91,21 @@ func (fc *framedConn) readLoop() error {
 		case api.KindInfo:
 			calls = append(calls, call{kind: kind, id: id, resp: fc.s.Info()})
 		case api.KindRead:
-			// The common path: names decoded by hand into the batch's
-			// arena, no request message.
+			// The common path: a read seen before comes from its plan;
+			// a new one has its names decoded by hand into the batch's
+			// arena (no request message) and becomes a plan.
 			c := call{kind: kind, id: id, fastRead: true}
-			n := len(fc.arena)
-			fc.arena, c.err = decodeReadNames(payload, &fc.names, fc.arena)
-			c.names = fc.arena[n:len(fc.arena):len(fc.arena)]
+			if c.plan = fc.plans.get(payload); c.plan != nil {
+				c.names = c.plan.names
+			} else {
+				n := len(fc.arena)
+				fc.arena, c.err = decodeReadNames(payload, &fc.names, fc.arena)
+				c.names = fc.arena[n:len(fc.arena):len(fc.arena)]
+				if c.err == nil {
+					r, _ := fc.s.model.(readResolver)
+					c.plan = fc.plans.add(payload, c.names, r)
+				}
+			}
 			calls = append(calls, c)
 		default:
 			c := call{kind: kind, id: id}
@@ -158,6 +169,7 @@ func (fc *framedConn) flush(calls []call) error {
 	s := fc.s
 	t0 := time.Now()
 	ra, fast := s.model.(readAppender)
+	rr, _ := s.model.(readResolver)
 	if len(s.deviceHooks()) > 0 {
 		fast = false // faults act on request and response messages
 	}
@@ -167,7 +179,9 @@ func (fc *framedConn) flush(calls []call) error {
 		if c.fastRead && (!fast || c.err != nil) {
 			c.fastRead = false
 			if c.err == nil {
-				c.req = &pb.ReadRequest{Names: c.names}
+				// A copy: faults may edit the request, and the names
+				// may be a plan's.
+				c.req = &pb.ReadRequest{Names: slices.Clone(c.names)}
 			}
 		}
 		if c.err == nil && c.resp == nil && !c.fastRead {
@@ -190,7 +204,11 @@ func (fc *framedConn) flush(calls []call) error {
 		case c.fastRead:
 			start := len(out)
 			out = append(out, 0, 0, 0, 0, byte(api.KindOK), byte(c.id>>24), byte(c.id>>16), byte(c.id>>8), byte(c.id))
-			out = ra.AppendRead(now, c.names, out)
+			if rr != nil && c.plan != nil && c.plan.ids != nil {
+				out = rr.AppendResolved(now, c.plan.names, c.plan.ids, out)
+			} else {
+				out = ra.AppendRead(now, c.names, out)
+			}
 			if n := len(out) - start - 4; n <= api.MaxFrame {
 				binary.BigEndian.PutUint32(out[start:], uint32(n))
 			} else {

@@ -207,6 +207,7 @@ type call struct {
 	// encoded by readAppender.
 	fastRead bool
 	names    []string
+	plan     *readPlan // the read's plan, if the connection keeps one
 }
 
 // exec runs one request against the model. The world lock must be held.

@@ -262,17 +262,30 @@ func (d *device) allowed(now int64) bool { return now-d.t0 >= d.startup }
 func (d *device) readOne(now int64, name string, r *Reading) {
 	switch {
 	case len(name) == len("State") && strings.EqualFold(name, "State"):
-		r.Attr, r.Value, r.Quality, r.Time, r.Err = "State", pyval.Int(int64(d.state)), Valid, time.Unix(0, now), nil
-		d.w.overrideInto(d, -1, now, r)
+		d.readAt(now, stateAttr, r)
 		return
 	case len(name) == len("Status") && strings.EqualFold(name, "Status"):
-		r.Attr, r.Value, r.Quality, r.Time, r.Err = "Status", pyval.Str(d.statusText(now)), Valid, time.Unix(0, now), nil
-		d.w.overrideInto(d, -2, now, r)
+		d.readAt(now, statusAttr, r)
 		return
 	}
 	i := d.findAttr(name)
 	if i < 0 {
 		*r = Reading{Attr: name, Value: pyval.None, Quality: Invalid, Time: time.Unix(0, now), Err: d.attrNotFound(name)}
+		return
+	}
+	d.readAt(now, i, r)
+}
+
+// readAt is readOne of the attribute at index i, or of State or Status.
+func (d *device) readAt(now int64, i int, r *Reading) {
+	switch i {
+	case stateAttr:
+		r.Attr, r.Value, r.Quality, r.Time, r.Err = "State", pyval.Int(int64(d.state)), Valid, time.Unix(0, now), nil
+		d.w.overrideInto(d, stateAttr, now, r)
+		return
+	case statusAttr:
+		r.Attr, r.Value, r.Quality, r.Time, r.Err = "Status", pyval.Str(d.statusText(now)), Valid, time.Unix(0, now), nil
+		d.w.overrideInto(d, statusAttr, now, r)
 		return
 	}
 	if !d.allowed(now) {

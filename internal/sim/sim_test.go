@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -583,6 +584,70 @@ func TestReadOrder(t *testing.T) {
 		}
 		if got != want[i] || want[i] == "" && names[i] == "Nope" && r.Err == nil {
 			t.Errorf("%s: %v (err %v), want %s", names[i], r.Value, r.Err, want[i])
+		}
+	}
+}
+
+// TestAppendReadIDs: reading resolved attributes gives what reading them
+// by name gives, run for run of one device, with the state hook, the
+// StartupDelay refusal, State and Status and names in any case; and
+// ResolveAttr refuses what AppendRead would report as unknown.
+func TestAppendReadIDs(t *testing.T) {
+	const csv = "server\tclass\tdevice\tproperty\tvalue\n" +
+		"S/1\tSimulatorDS\tt/ids/1\tDynamicAttributes\tA=VAR('A', default=1)\n" +
+		"\t\t\t\tB=A + t\n" +
+		"\t\t\t\tC=DevString('c')\n" +
+		"\t\t\tDynamicStates\tALARM=B > 3\n" +
+		"\t\t\t\tON=1\n" +
+		"\t\t\tStartupDelay\t0\n" +
+		"S/1\tSimulatorDS\tt/ids/2\tDynamicAttributes\tX=t*2\n" +
+		"\t\t\tStartupDelay\t1000\n"
+	mk := func() *World {
+		cat, err := catalog.ReadCSV("ids.csv", strings.NewReader(csv))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return newWorld(t, cat, Options{})
+	}
+	byName, byID := mk(), mk()
+	type ref struct{ dev, attr string }
+	reads := [][]ref{
+		{{"t/ids/1", "A"}, {"t/ids/1", "b"}, {"t/ids/1", "State"}, {"t/ids/1", "status"}, {"t/ids/1", "C"}},
+		{{"t/ids/2", "X"}, {"T/IDS/1", "B"}, {"t/ids/2", "STATE"}},
+		{{"t/ids/1", "B"}, {"t/ids/1", "B"}, {"t/ids/2", "x"}, {"t/ids/1", "state"}},
+	}
+	for i, rd := range reads {
+		for _, at := range []time.Duration{500 * time.Millisecond, 2 * time.Second, 5 * time.Second} {
+			now := t0.Add(at)
+			var want []Reading
+			for j := 0; j < len(rd); {
+				k := j
+				var attrs []string
+				for ; k < len(rd) && strings.EqualFold(rd[k].dev, rd[j].dev); k++ {
+					attrs = append(attrs, rd[k].attr)
+				}
+				var err error
+				if want, err = byName.AppendRead(want, now, rd[j].dev, attrs...); err != nil {
+					t.Fatal(err)
+				}
+				j = k
+			}
+			ids := make([]AttrID, len(rd))
+			for j, r := range rd {
+				var ok bool
+				if ids[j], ok = byID.ResolveAttr(r.dev, r.attr); !ok {
+					t.Fatalf("ResolveAttr(%s, %s) failed", r.dev, r.attr)
+				}
+			}
+			got := byID.AppendReadIDs(nil, now, ids)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("read %d at %v:\n got %+v\nwant %+v", i, at, got, want)
+			}
+		}
+	}
+	for _, r := range []ref{{"t/ids/1", "Nope"}, {"t/ids/9", "A"}, {"t/ids", "A"}, {"t/ids/1", ""}} {
+		if id, ok := byID.ResolveAttr(r.dev, r.attr); ok {
+			t.Errorf("ResolveAttr(%s, %s) = %v, want not found", r.dev, r.attr, id)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -390,6 +391,65 @@ func (w *World) AppendRead(dst []Reading, now time.Time, dev string, attrs ...st
 		return dst, err
 	}
 	return d.read(w.clock(now), attrs, dst), nil
+}
+
+// AttrID is one attribute of a hosted device, resolved from its name once
+// (ResolveAttr) so that a client repeating a read skips the name lookups.
+// Devices and their attributes are fixed when the World is built, so an
+// AttrID stays valid for the World's life.
+type AttrID struct{ dev, attr int32 }
+
+// The attribute indexes of State and Status, which are readable as
+// attributes but are not in device.attrs.
+const (
+	stateAttr  = -1
+	statusAttr = -2
+)
+
+// ResolveAttr returns the AttrID of attribute attr of device dev, both
+// case-insensitive as Read takes them. ok is false for an unknown device
+// or attribute and for a plug-in device (read by name only); such names
+// are read with AppendRead, which reports them.
+func (w *World) ResolveAttr(dev, attr string) (id AttrID, ok bool) {
+	d, ok := w.lookup(dev)
+	if !ok || d.plug != nil {
+		return AttrID{}, false
+	}
+	switch {
+	case strings.EqualFold(attr, "State"):
+		return AttrID{d.idx, stateAttr}, true
+	case strings.EqualFold(attr, "Status"):
+		return AttrID{d.idx, statusAttr}, true
+	}
+	// Not findAttr: this may run outside the world's lock, so it must
+	// not move findAttr's guess.
+	i := d.findAttrExact(attr)
+	for j := 0; i < 0 && j < len(d.attrs); j++ {
+		if strings.EqualFold(d.attrs[j].name, attr) {
+			i = j
+		}
+	}
+	if i < 0 {
+		return AttrID{}, false
+	}
+	return AttrID{d.idx, int32(i)}, true
+}
+
+// AppendReadIDs is AppendRead of resolved attributes, which may belong to
+// several devices: each run of consecutive IDs of one device is one read
+// of that device, with its state hook, as AppendRead of those names.
+func (w *World) AppendReadIDs(dst []Reading, now time.Time, ids []AttrID) []Reading {
+	n := w.clock(now)
+	dst = slices.Grow(dst, len(ids))
+	for k, id := range ids {
+		d := w.devs[id.dev]
+		if k == 0 || ids[k-1].dev != id.dev {
+			d.hook(n)
+		}
+		dst = dst[:len(dst)+1]
+		d.readAt(n, int(id.attr), &dst[len(dst)-1])
+	}
+	return dst
 }
 
 // Write writes one attribute as a client write does: the value is cast by

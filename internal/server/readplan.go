@@ -1,0 +1,111 @@
+package server
+
+import (
+	"time"
+
+	"chaoslab/internal/api"
+	"chaoslab/internal/sim"
+)
+
+// A client mostly repeats the same reads: a panel, an archiver or a
+// probe reads one fixed list of attributes over and over. A framed
+// connection therefore keeps the reads it has seen, keyed by the request
+// payload's bytes, with their names already decoded and resolved to the
+// model's attribute IDs. A repeated read then skips decoding, splitting,
+// the wildcard check and the device and attribute lookups: about a third
+// of the model's work for a 10-attribute read of cached values.
+
+// readPlan is one read request's names, resolved once.
+type readPlan struct {
+	names []string
+	// ids are the names resolved by the model (readResolver), or nil when
+	// some name is a wildcard, malformed or unknown: the read then goes by
+	// name, as an unplanned one does, and reports them.
+	ids []sim.AttrID
+}
+
+// readResolver is the optional part of a readAppender that reads
+// resolved names.
+type readResolver interface {
+	// ResolveRead resolves exact names, or returns nil. It runs outside
+	// the world lock, so it must only read what never changes.
+	ResolveRead(names []string) []sim.AttrID
+	// AppendResolved is AppendRead of names resolved to ids.
+	AppendResolved(now time.Time, names []string, ids []sim.AttrID, buf []byte) []byte
+}
+
+// Bounds of one connection's plans: a client with more distinct reads
+// than this starts over, which costs it only the saving.
+const (
+	maxPlans        = 256
+	maxPlanPayload  = 4 << 10
+	maxPlanBytes    = 64 << 10
+	planEntryExtra  = 64 // map entry and plan header, roughly
+	planBytesPerRef = 24 // a name's string header and its AttrID
+)
+
+// planCache is a connection's read plans. It is owned by the
+// connection's read loop.
+type planCache struct {
+	plans map[string]*readPlan
+	bytes int
+}
+
+// get returns the plan of payload, if seen.
+func (pc *planCache) get(payload []byte) *readPlan {
+	return pc.plans[string(payload)] // no allocation for the lookup
+}
+
+// add records the plan of payload, whose names were decoded into names
+// (a slice the caller reuses: it is copied). It returns nil when the
+// payload is too big to keep.
+func (pc *planCache) add(payload []byte, names []string, r readResolver) *readPlan {
+	if len(payload) > maxPlanPayload {
+		return nil
+	}
+	size := len(payload) + planEntryExtra + planBytesPerRef*len(names)
+	if pc.plans == nil || len(pc.plans) >= maxPlans || pc.bytes+size > maxPlanBytes {
+		pc.plans, pc.bytes = make(map[string]*readPlan), 0
+	}
+	p := &readPlan{names: append([]string(nil), names...)}
+	if r != nil {
+		p.ids = r.ResolveRead(p.names)
+	}
+	pc.plans[string(payload)] = p
+	pc.bytes += size
+	return p
+}
+
+// ResolveRead implements readResolver.
+func (m *SimModel) ResolveRead(names []string) []sim.AttrID {
+	if len(names) == 0 {
+		return nil
+	}
+	ids := make([]sim.AttrID, len(names))
+	for i, n := range names {
+		dev, attr, ok := api.SplitAttr(n)
+		if !ok || api.HasWildcard(n) {
+			return nil
+		}
+		if ids[i], ok = m.w.ResolveAttr(dev, attr); !ok {
+			return nil
+		}
+	}
+	return ids
+}
+
+// AppendResolved implements readResolver: AppendRead without the name
+// lookups. The world lock must be held.
+func (m *SimModel) AppendResolved(now time.Time, names []string, ids []sim.AttrID, buf []byte) []byte {
+	rs := m.w.AppendReadIDs(m.readings[:0], now, ids)
+	for k := range rs {
+		r := &rs[k]
+		if r.Err != nil && r.Err.Reason != "API_AttrNotFound" {
+			m.evalErr++
+		}
+		buf = appendReadingField(buf, 1, AttrRef{Name: names[k]}, r)
+	}
+	clear(rs) // do not pin the values until the next read
+	m.readings = rs
+	return buf
+}
