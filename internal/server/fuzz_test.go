@@ -46,6 +46,10 @@ func FuzzFramedConn(f *testing.F) {
 	seed, _ = api.AppendFrame(seed, api.KindState, 5, &pb.StateRequest{Devices: []string{"*"}})
 	seed, _ = api.AppendFrame(seed, api.KindList, 6, &pb.ListDevicesRequest{Pattern: "*"})
 	seed, _ = api.AppendFrame(seed, api.KindCancel, 7, nil)
+	// Repeated reads come from the connection's plans.
+	seed, _ = api.AppendFrame(seed, api.KindRead, 8, &pb.ReadRequest{Names: []string{"test/tango/rw/A", "test/*/rw/*"}})
+	seed, _ = api.AppendFrame(seed, api.KindRead, 9, &pb.ReadRequest{Names: []string{"test/tango/rw/A", "TEST/tango/rw/state", "test/tango/rw/Nope"}})
+	seed, _ = api.AppendFrame(seed, api.KindRead, 10, &pb.ReadRequest{Names: []string{"test/tango/rw/A", "TEST/tango/rw/state", "test/tango/rw/Nope"}})
 	f.Add(seed)
 	f.Add([]byte(api.Magic + "\x00\x00\x00\x05\x02\x00\x00\x00\x01"))
 	f.Fuzz(func(t *testing.T, data []byte) {
