@@ -1,6 +1,7 @@
 package server
 
 import (
+	"hash/maphash"
 	"time"
 
 	"chaoslab/internal/api"
@@ -34,14 +35,19 @@ type readResolver interface {
 	AppendResolved(now time.Time, names []string, ids []sim.AttrID, buf []byte) []byte
 }
 
-// Bounds of one connection's plans: a client with more distinct reads
-// than this starts over, which costs it only the saving.
+// Bounds of one connection's plans. A read becomes a plan the second
+// time it is seen, so that a load generator's random batches, each seen
+// once, cost no allocation; and a full cache takes no more plans (reads
+// beyond it go by name, as without plans) rather than starting over,
+// which would allocate plans again and again for a client whose reads do
+// not fit.
 const (
 	maxPlans        = 256
 	maxPlanPayload  = 4 << 10
 	maxPlanBytes    = 64 << 10
 	planEntryExtra  = 64 // map entry and plan header, roughly
 	planBytesPerRef = 24 // a name's string header and its AttrID
+	planSeenSlots   = 512
 )
 
 // planCache is a connection's read plans. It is owned by the
@@ -49,6 +55,10 @@ const (
 type planCache struct {
 	plans map[string]*readPlan
 	bytes int
+	// seen holds hashes of payloads seen once (direct-mapped: a
+	// collision only delays a plan).
+	seen [planSeenSlots]uint64
+	seed maphash.Seed
 }
 
 // get returns the plan of payload, if seen.
@@ -58,14 +68,19 @@ func (pc *planCache) get(payload []byte) *readPlan {
 
 // add records the plan of payload, whose names were decoded into names
 // (a slice the caller reuses: it is copied). It returns nil when the
-// payload is too big to keep.
+// payload is seen for the first time, is too big to keep or does not fit.
 func (pc *planCache) add(payload []byte, names []string, r readResolver) *readPlan {
-	if len(payload) > maxPlanPayload {
+	size := len(payload) + planEntryExtra + planBytesPerRef*len(names)
+	if len(payload) > maxPlanPayload || len(pc.plans) >= maxPlans || pc.bytes+size > maxPlanBytes {
 		return nil
 	}
-	size := len(payload) + planEntryExtra + planBytesPerRef*len(names)
-	if pc.plans == nil || len(pc.plans) >= maxPlans || pc.bytes+size > maxPlanBytes {
-		pc.plans, pc.bytes = make(map[string]*readPlan), 0
+	if pc.plans == nil {
+		pc.plans, pc.seed = make(map[string]*readPlan), maphash.MakeSeed()
+	}
+	h := maphash.Bytes(pc.seed, payload) | 1 // never the empty slot's 0
+	if slot := &pc.seen[h%planSeenSlots]; *slot != h {
+		*slot = h
+		return nil
 	}
 	p := &readPlan{names: append([]string(nil), names...)}
 	if r != nil {

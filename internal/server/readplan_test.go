@@ -48,9 +48,10 @@ func TestRepeatedRead(t *testing.T) {
 	}
 }
 
-// TestPlanCacheBounds: a connection keeps at most maxPlans plans of
-// payloads up to maxPlanPayload bytes, copies the names it is given, and
-// starts over when full.
+// TestPlanCacheBounds: a read becomes a plan the second time it is seen;
+// a connection keeps at most maxPlans plans of payloads up to
+// maxPlanPayload bytes, copies the names it is given, and takes no more
+// plans when full.
 func TestPlanCacheBounds(t *testing.T) {
 	var pc planCache
 	payload := func(i int) []byte {
@@ -58,6 +59,9 @@ func TestPlanCacheBounds(t *testing.T) {
 		return b
 	}
 	names := []string{"a/b/c/0"}
+	if p := pc.add(payload(0), names, nil); p != nil {
+		t.Fatalf("a first sighting made plan %+v", p)
+	}
 	p := pc.add(payload(0), names, nil)
 	names[0] = "changed"
 	if p == nil || p.names[0] != "a/b/c/0" || p.ids != nil {
@@ -66,21 +70,39 @@ func TestPlanCacheBounds(t *testing.T) {
 	if pc.get(payload(0)) != p {
 		t.Fatal("plan not found by its payload")
 	}
-	for i := 1; i < maxPlans; i++ {
+	for i := 1; i < 2*maxPlans; i++ {
+		pc.add(payload(i), []string{"x"}, nil)
 		pc.add(payload(i), []string{"x"}, nil)
 	}
-	if len(pc.plans) != maxPlans || pc.get(payload(0)) != p {
-		t.Fatalf("%d plans kept before the bound", len(pc.plans))
-	}
-	pc.add(payload(maxPlans), []string{"x"}, nil)
-	if len(pc.plans) != 1 || pc.get(payload(0)) != nil {
-		t.Errorf("%d plans after overflowing, want a fresh start", len(pc.plans))
+	if len(pc.plans) != maxPlans || pc.get(payload(0)) != p || pc.get(payload(2*maxPlans-1)) != nil {
+		t.Errorf("%d plans after overflowing, want the first %d kept", len(pc.plans), maxPlans)
 	}
 	big := []byte(strings.Repeat("x", maxPlanPayload+1))
-	if pc.add(big, []string{"x"}, nil) != nil || pc.get(big) != nil {
+	var small planCache
+	small.add(big, []string{"x"}, nil)
+	if small.add(big, []string{"x"}, nil) != nil || small.get(big) != nil {
 		t.Error("a payload over the bound was kept")
 	}
 	if pc.bytes > maxPlanBytes {
 		t.Errorf("%d bytes kept, bound %d", pc.bytes, maxPlanBytes)
+	}
+}
+
+// TestRandomBatchesMakeNoPlans: reads seen once, as a load generator's
+// random batches are, allocate nothing for plans.
+func TestRandomBatchesMakeNoPlans(t *testing.T) {
+	var pc planCache
+	payloads := make([][]byte, 64)
+	for i := range payloads {
+		payloads[i], _ = proto.Marshal(&pb.ReadRequest{Names: []string{fmt.Sprintf("a/b/c/%d", i), "a/b/c/x"}})
+	}
+	pc.add(payloads[0], []string{"x"}, nil) // the map's first allocation
+	i := 1
+	allocs := testing.AllocsPerRun(50, func() {
+		pc.add(payloads[i%len(payloads)], []string{"x"}, nil)
+		i++
+	})
+	if allocs != 0 || len(pc.plans) != 0 {
+		t.Errorf("%v allocations per first sighting, %d plans", allocs, len(pc.plans))
 	}
 }
