@@ -13,8 +13,9 @@ import (
 // connection therefore keeps the reads it has seen, keyed by the request
 // payload's bytes, with their names already decoded and resolved to the
 // model's attribute IDs. A repeated read then skips decoding, splitting,
-// the wildcard check and the device and attribute lookups: about a third
-// of the model's work for a 10-attribute read of cached values.
+// the wildcard check and the device and attribute lookups: nearly half
+// of the model's work for a 10-attribute read of cached values
+// (BenchmarkAppendResolved10Cached against BenchmarkAppendRead10Cached).
 
 // readPlan is one read request's names, resolved once.
 type readPlan struct {
