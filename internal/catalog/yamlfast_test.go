@@ -31,17 +31,28 @@ func sameRead(t *testing.T, label string, src []byte) {
 	}
 }
 
-// TestYAMLFastMatchesSlow: wherever the yaml.v3 path reads a document,
-// it builds the catalog goccy's path builds, positions and errors
-// included; and it takes the documents it should.
-func TestYAMLFastMatchesSlow(t *testing.T) {
-	files, _ := filepath.Glob("testdata/*.yaml")
-	files2, _ := filepath.Glob("testdata/bad/*.yaml")
-	for _, f := range append(files, files2...) {
+// testdataYAML returns every YAML catalog of testdata, good and bad, by
+// path.
+func testdataYAML(t *testing.T) map[string][]byte {
+	t.Helper()
+	good, _ := filepath.Glob("testdata/*.yaml")
+	bad, _ := filepath.Glob("testdata/bad/*.yaml")
+	out := map[string][]byte{}
+	for _, f := range append(good, bad...) {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
+		out[f] = data
+	}
+	return out
+}
+
+// TestYAMLFastMatchesSlow: wherever the yaml.v3 path reads a document,
+// it builds the catalog goccy's path builds, positions and errors
+// included; and it takes the documents it should.
+func TestYAMLFastMatchesSlow(t *testing.T) {
+	for f, data := range testdataYAML(t) {
 		sameRead(t, f, data)
 	}
 	// Every CSV catalog written as YAML (what chaoslab catalog convert

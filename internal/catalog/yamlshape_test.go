@@ -1,8 +1,6 @@
 package catalog
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -57,13 +55,7 @@ func TestShapeMatchesSchema(t *testing.T) {
 		"tagged":       "servers:\n  S/1:\n    host: !!str 5\n",
 		"literal":      "servers:\n  S/1:\n    devices:\n      a/b/c:\n        class: C\n        properties:\n          P: |\n            x = 1\n",
 	}
-	files, _ := filepath.Glob("testdata/*.yaml")
-	bad, _ := filepath.Glob("testdata/bad/*.yaml")
-	for _, f := range append(files, bad...) {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for f, data := range testdataYAML(t) {
 		docs[f] = string(data)
 	}
 	for name, src := range docs {

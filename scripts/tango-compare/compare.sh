@@ -28,7 +28,8 @@ exe=$root/bin/chaoslab
 py=/usr/bin/python3
 [ -x "$exe" ] || { echo "compare.sh: $exe missing: go build -o bin/chaoslab ./cmd/chaoslab" >&2; exit 2; }
 : "${TANGO_HOST:?compare.sh: set TANGO_HOST to the Tango database (host:port)}"
-tt=$(pgrep -f "TangoTest test" | head -1) || { echo "compare.sh: no TangoTest process" >&2; exit 2; }
+tt=$(pgrep -f "TangoTest test" | head -1)
+[ -n "$tt" ] || { echo "compare.sh: no TangoTest process" >&2; exit 2; }
 
 dir=$(mktemp -d)
 pids=()
@@ -47,6 +48,7 @@ trap cleanup EXIT
 	--ready-file "$dir/ready.json" --log-level warn &
 pids+=($!)
 for _ in $(seq 100); do [ -s "$dir/ready.json" ] && break; sleep 0.1; done
+[ -s "$dir/ready.json" ] || { echo "compare.sh: chaoslab serve not ready after 10 s" >&2; exit 1; }
 cl=$($py -c "import json,sys; print(json.load(open(sys.argv[1]))['pid'])" "$dir/ready.json")
 addr=$($py -c "import json,sys; print(json.load(open(sys.argv[1]))['addr'])" "$dir/ready.json")
 
