@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -26,6 +27,27 @@ import (
 	"chaoslab/internal/load"
 	"chaoslab/internal/server"
 )
+
+// benchDirPrefix starts the name of a bench's temporary directory,
+// followed by the bench's pid.
+const benchDirPrefix = "chaoslab-bench-"
+
+// sweepBenchDirs removes the temporary directories of benches that died
+// without cleaning up (SIGKILL: their servers died with them, see
+// childCommand). A directory whose pid is alive, or reused, stays.
+func sweepBenchDirs(tmp string) {
+	entries, _ := os.ReadDir(tmp)
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), benchDirPrefix)
+		pid, err := strconv.Atoi(strings.SplitN(rest, "-", 2)[0])
+		if !ok || !e.IsDir() || err != nil || pid <= 0 {
+			continue
+		}
+		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
+			_ = os.RemoveAll(filepath.Join(tmp, e.Name()))
+		}
+	}
+}
 
 // benchResult is one measured figure.
 type benchResult struct {
@@ -54,7 +76,11 @@ callers check the readings without building them, as chaoslab load does),
 10-attribute reads,
 periodic events of one attribute polled every 10 ms, model-driven events
 (200 attributes polled every ms) with their lag, and the startup time and
-resident memory of 100x10 and 10,000-device servers.`,
+resident memory of 100x10 and 10,000-device servers.
+
+Progress goes to stderr. Ctrl-C (or SIGTERM) stops the measurement in
+progress, prints the figures measured so far and exits 130; the servers
+it started never outlive it (not even a kill -9).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if echo != "" {
@@ -67,7 +93,13 @@ resident memory of 100x10 and 10,000-device servers.`,
 			if err != nil {
 				return exit(ExitError, err)
 			}
-			dir, err := os.MkdirTemp("", "chaoslab-bench-")
+			// Ctrl-C or SIGTERM stops the measurement in progress; the
+			// servers are stopped, the temporary directory removed and
+			// the figures measured so far printed.
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			sweepBenchDirs(os.TempDir())
+			dir, err := os.MkdirTemp("", fmt.Sprintf("%s%d-", benchDirPrefix, os.Getpid()))
 			if err != nil {
 				return exit(ExitError, err)
 			}
@@ -79,34 +111,63 @@ resident memory of 100x10 and 10,000-device servers.`,
 			defer stopProfile()
 			b := &bencher{exe: exe, dir: dir, dur: dur, log: s.Err, procs: procs}
 			steps := []struct {
-				name string
-				run  func(context.Context) ([]benchResult, error)
+				name     string
+				measures int // for the progress count
+				run      func(context.Context) ([]benchResult, error)
 			}{
-				{"read", b.reads},
-				{"events", b.events},
-				{"startup", b.startup},
-				{"load", b.load},
+				{"read", len(readMeasures(nil, nil, nil, nil)) + 3, b.reads},
+				{"events", 2, b.events},
+				{"startup", 2, b.startup},
+				{"load", 1, b.load},
 			}
+			for _, st := range steps {
+				if only == "" || strings.Contains(only, st.name) {
+					b.total += st.measures
+				}
+			}
+			b.progress = benchProgress(s.Err, isTerminal(s.Err))
 			var all []benchResult
+			var runErr error
 			for _, st := range steps {
 				if only != "" && !strings.Contains(only, st.name) {
 					continue
 				}
-				rs, err := st.run(cmd.Context())
-				if err != nil {
-					return exit(ExitError, fmt.Errorf("bench %s: %w", st.name, err))
-				}
+				rs, err := st.run(ctx)
 				all = append(all, rs...)
+				if err != nil {
+					runErr = fmt.Errorf("bench %s: %w", st.name, err)
+					break
+				}
+			}
+			b.progress("")
+			if runErr != nil && ctx.Err() == nil {
+				return exit(ExitError, runErr)
 			}
 			if asJSON {
-				return printJSON(s.Out, all)
+				if err := printJSON(s.Out, all); err != nil {
+					return err
+				}
+			} else if len(all) > 0 {
+				tw := tabwriter.NewWriter(s.Out, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "MEASURE\tVALUE\tUNIT\tTARGET")
+				for _, r := range all {
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Name, strconv.FormatFloat(r.Value, 'f', -1, 64), r.Unit, r.Target)
+				}
+				if err := tw.Flush(); err != nil {
+					return err
+				}
 			}
-			tw := tabwriter.NewWriter(s.Out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "MEASURE\tVALUE\tUNIT\tTARGET")
-			for _, r := range all {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Name, strconv.FormatFloat(r.Value, 'f', -1, 64), r.Unit, r.Target)
+			if runErr != nil {
+				if b.done == 0 {
+					return exit(ExitInterrupted, errors.New("bench interrupted before the first measurement"))
+				}
+				msg := fmt.Sprintf("bench interrupted during measurement %d of %d (%s)", b.done, b.total, b.current)
+				if len(all) > 0 {
+					msg += "; the figures above are complete"
+				}
+				return exit(ExitInterrupted, errors.New(msg))
 			}
-			return tw.Flush()
+			return nil
 		},
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
@@ -153,8 +214,13 @@ func echoServer(out io.Writer, network string) error {
 // network (tcp or unix): the round trips per second and the echo
 // process's CPU per round trip bound what any synchronous call can reach
 // on this machine over that transport.
-func (b *bencher) floor(network string) ([]benchResult, error) {
-	cmd := exec.Command(b.exe, "bench", "--echo-server", network)
+func (b *bencher) floor(ctx context.Context, network string) ([]benchResult, error) {
+	name := "floor: bare TCP ping-pong"
+	if network == "unix" {
+		name = "floor: bare Unix-socket ping-pong"
+	}
+	b.step(name)
+	cmd := childCommand(b.exe, "bench", "--echo-server", network)
 	if b.procs > 0 {
 		cmd.Env = append(os.Environ(), "GOMAXPROCS="+strconv.Itoa(b.procs))
 	}
@@ -178,7 +244,7 @@ func (b *bencher) floor(network string) ([]benchResult, error) {
 	p := &benchProc{cmd: cmd, ready: server.Ready{Pid: cmd.Process.Pid}}
 	buf := make([]byte, 40)
 	before := p.cpu()
-	n, el, err := hammer(1, b.dur, func() error {
+	n, el, err := hammer(ctx, 1, b.dur, func() error {
 		if _, err := c.Write(buf); err != nil {
 			return err
 		}
@@ -189,10 +255,6 @@ func (b *bencher) floor(network string) ([]benchResult, error) {
 		return nil, err
 	}
 	cpu := p.cpu() - before
-	name := "floor: bare TCP ping-pong"
-	if network == "unix" {
-		name = "floor: bare Unix-socket ping-pong"
-	}
 	return []benchResult{
 		{name + ", 1 caller", round(float64(n) / el.Seconds()), "round trips/s", ""},
 		{name + ": echo process CPU", round2(float64(cpu.Nanoseconds()) / 1e3 / float64(n)), "µs/round trip", ""},
@@ -203,11 +265,12 @@ func (b *bencher) floor(network string) ([]benchResult, error) {
 // model, 256 in flight, 2 connections) and reports the rate reached, the
 // CPU per request on each side and which side was the bottleneck.
 func (b *bencher) load(ctx context.Context) ([]benchResult, error) {
+	b.step("load generator, open model flat out")
 	cat, err := b.catalog(1, 10, "VAR('A%d', WRITE=True, default=%d)")
 	if err != nil {
 		return nil, err
 	}
-	p, _, err := b.serve(cat)
+	p, _, err := b.serve(ctx, cat)
 	if err != nil {
 		return nil, err
 	}
@@ -229,6 +292,9 @@ func (b *bencher) load(ctx context.Context) ([]benchResult, error) {
 	}
 	scpu, gcpu := p.cpu(), load.ProcessCPU()
 	res, err := load.Run(ctx, spec, tg, load.Options{Backend: be})
+	if err == nil {
+		err = ctx.Err() // interrupted: the run stopped early
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -256,6 +322,36 @@ type bencher struct {
 	log   interface{ Write([]byte) (int, error) }
 	n     int
 	procs int
+
+	// progress shows a line of progress ("": clear it); total and done
+	// count the measurements (step).
+	progress    func(line string)
+	total, done int
+	current     string
+}
+
+// benchProgress returns the bencher's progress function: on a terminal
+// one line rewritten in place (cleared by ""), otherwise a line per
+// measurement.
+func benchProgress(w io.Writer, tty bool) func(string) {
+	return func(line string) {
+		switch {
+		case tty:
+			fmt.Fprint(w, "\r\033[K")
+			if line != "" {
+				fmt.Fprintf(w, "bench %s", line)
+			}
+		case line != "":
+			fmt.Fprintf(w, "bench %s\n", line)
+		}
+	}
+}
+
+// step announces the measurement that starts.
+func (b *bencher) step(name string) {
+	b.done++
+	b.current = name
+	b.progress(fmt.Sprintf("[%d/%d] %s", b.done, b.total, name))
 }
 
 // catalog writes a catalog of devs devices × attrs attributes with formula
@@ -293,11 +389,11 @@ type benchProc struct {
 }
 
 // serve starts a server for cat and waits for its ready file.
-func (b *bencher) serve(cat string) (*benchProc, time.Duration, error) {
+func (b *bencher) serve(ctx context.Context, cat string) (*benchProc, time.Duration, error) {
 	b.n++
 	readyPath := filepath.Join(b.dir, fmt.Sprintf("ready%d.json", b.n))
 	unix := fmt.Sprintf("@chaoslab-bench-%d-%d", os.Getpid(), b.n) // abstract: no file
-	cmd := exec.Command(b.exe, "serve", "--catalog", cat, "--server", "SimulatorDS/bench", "--unix", unix, "--ready-file", readyPath, "--log-level", "warn", "--procs", strconv.Itoa(b.procs))
+	cmd := childCommand(b.exe, "serve", "--catalog", cat, "--server", "SimulatorDS/bench", "--unix", unix, "--ready-file", readyPath, "--log-level", "warn", "--procs", strconv.Itoa(b.procs))
 	cmd.Stderr = b.log
 	t0 := time.Now()
 	if err := cmd.Start(); err != nil {
@@ -324,6 +420,9 @@ func (b *bencher) serve(cat string) (*benchProc, time.Duration, error) {
 		case <-deadline:
 			p.stop()
 			return nil, 0, fmt.Errorf("server not ready after 60 s")
+		case <-ctx.Done():
+			p.stop()
+			return nil, 0, ctx.Err()
 		case <-tick.C:
 		}
 	}
@@ -367,21 +466,27 @@ func (p *benchProc) rss() int64 {
 	return 0
 }
 
-// hammer runs callers goroutines calling f until dur passes and returns
-// the number of calls.
-func hammer(callers int, dur time.Duration, f func() error) (int64, time.Duration, error) {
+// hammer runs callers goroutines calling f until dur passes or ctx ends
+// (then it reports ctx's error) and returns the number of calls.
+func hammer(ctx context.Context, callers int, dur time.Duration, f func() error) (int64, time.Duration, error) {
 	var mu sync.Mutex
 	var total int64
 	var firstErr error
 	var wg sync.WaitGroup
 	t0 := time.Now()
 	end := t0.Add(dur)
+	done := ctx.Done()
 	for g := 0; g < callers; g++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			var n int64
 			for time.Now().Before(end) {
+				select {
+				case <-done:
+					return
+				default:
+				}
 				for i := 0; i < 16; i++ {
 					if err := f(); err != nil {
 						mu.Lock()
@@ -398,6 +503,9 @@ func hammer(callers int, dur time.Duration, f func() error) (int64, time.Duratio
 		}()
 	}
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return 0, 0, err
+	}
 	return total, time.Since(t0), firstErr
 }
 
@@ -409,7 +517,7 @@ func (b *bencher) readServer(ctx context.Context, keepTime string) (p *benchProc
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
-	p, _, err = b.serve(cat)
+	p, _, err = b.serve(ctx, cat)
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
@@ -437,7 +545,32 @@ func (b *bencher) reads(ctx context.Context) ([]benchResult, error) {
 		ten[i] = fmt.Sprintf("bench/dev/0/A%d", i)
 	}
 	var out []benchResult
-	for _, m := range []readMeasure{
+	for _, m := range readMeasures(one, ten, tcp, unix) {
+		rs, err := b.measureReads(ctx, p, m)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, rs...)
+	}
+	cached, err := b.cachedReads(ctx, ten)
+	if err != nil {
+		return out, err
+	}
+	out = append(out, cached...)
+	for _, network := range []string{"tcp", "unix"} {
+		fl, err := b.floor(ctx, network)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, fl...)
+	}
+	return out, nil
+}
+
+// readMeasures are the read step's measurements against one server
+// (then come the cached reads and the two floors).
+func readMeasures(one, ten []string, tcp, unix *client.Client) []readMeasure {
+	return []readMeasure{
 		{"read 1 attr, 1 caller", 1, one, ">= 40000", "<= 2", tcp},
 		{"read 1 attr, 1 caller, Unix socket", 1, one, ">= 40000", "<= 2", unix},
 		{"read 10 attrs, 1 caller", 1, ten, "", "<= 4", tcp},
@@ -446,26 +579,7 @@ func (b *bencher) reads(ctx context.Context) ([]benchResult, error) {
 		{"read 1 attr, 64 callers, Unix socket", 64, one, ">= 100000", "<= 2", unix},
 		{"read 10 attrs, 64 callers", 64, ten, "", "<= 4", tcp},
 		{"read 10 attrs, 64 callers, Unix socket", 64, ten, "", "<= 4", unix},
-	} {
-		rs, err := b.measureReads(ctx, p, m)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, rs...)
 	}
-	cached, err := b.cachedReads(ctx, ten)
-	if err != nil {
-		return nil, err
-	}
-	out = append(out, cached...)
-	for _, network := range []string{"tcp", "unix"} {
-		fl, err := b.floor(network)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, fl...)
-	}
-	return out, nil
 }
 
 // cachedReads is the 10-attribute read with DynamicDS's default KeepTime
@@ -499,12 +613,13 @@ type readMeasure struct {
 // which shrank the server's batches and inflated the server's CPU per
 // call (7 µs instead of 4.5–5.3 for ten attributes over TCP).
 func (b *bencher) measureReads(ctx context.Context, p *benchProc, m readMeasure) ([]benchResult, error) {
+	b.step(m.name)
 	read := func() error { _, err := m.c.ReadAttributes(ctx, m.names); return err }
 	if m.callers > 1 {
 		read = func() error { return m.c.ReadCheck(ctx, m.names) }
 	}
 	before := p.cpu()
-	n, el, err := hammer(m.callers, b.dur, read)
+	n, el, err := hammer(ctx, m.callers, b.dur, read)
 	if err != nil {
 		return nil, err
 	}
@@ -521,7 +636,7 @@ func (b *bencher) events(ctx context.Context) ([]benchResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, _, err := b.serve(cat)
+	p, _, err := b.serve(ctx, cat)
 	if err != nil {
 		return nil, err
 	}
@@ -546,6 +661,8 @@ func (b *bencher) events(ctx context.Context) ([]benchResult, error) {
 			select {
 			case <-end:
 				return events, dropped, lags, nil
+			case <-ctx.Done():
+				return 0, 0, nil, ctx.Err()
 			case bt, ok := <-sub.C:
 				if !ok {
 					return events, dropped, lags, sub.Err()
@@ -560,6 +677,7 @@ func (b *bencher) events(ctx context.Context) ([]benchResult, error) {
 		}
 	}
 	// One attribute polled every 10 ms.
+	b.step("periodic events, 1 attr polled every 10 ms")
 	if err := set("bench/dev/0/A0", 10); err != nil {
 		return nil, err
 	}
@@ -569,6 +687,7 @@ func (b *bencher) events(ctx context.Context) ([]benchResult, error) {
 	}
 	out := []benchResult{{"periodic events, 1 attr polled every 10 ms", round(float64(n) / b.dur.Seconds()), "events/s", "100"}}
 	// Every attribute polled every millisecond.
+	b.step(fmt.Sprintf("model-driven events, %d attrs polled every 1 ms", attrs))
 	for i := 0; i < attrs; i++ {
 		if err := set(fmt.Sprintf("bench/dev/0/A%d", i), 1); err != nil {
 			return nil, err
@@ -577,7 +696,7 @@ func (b *bencher) events(ctx context.Context) ([]benchResult, error) {
 	before := p.cpu()
 	n, dropped, lags, err := count([]string{"bench/dev/0/*"}, pb.EventType_EVENT_TYPE_PERIODIC)
 	if err != nil {
-		return nil, err
+		return out, err
 	}
 	cpu := p.cpu() - before
 	sort.Slice(lags, func(i, j int) bool { return lags[i] < lags[j] })
@@ -603,13 +722,15 @@ func (b *bencher) startup(ctx context.Context) ([]benchResult, error) {
 		devs, attrs int
 		ready, rss  string
 	}{{100, 10, "<= 100", "<= 20"}, {10000, 1, "<= 2000", ""}} {
+		name := fmt.Sprintf("startup %d devices x %d attrs", sz.devs, sz.attrs)
+		b.step(name)
 		cat, err := b.catalog(sz.devs, sz.attrs, "VAR('A%d', WRITE=True, default=%d)")
 		if err != nil {
-			return nil, err
+			return out, err
 		}
-		p, took, err := b.serve(cat)
+		p, took, err := b.serve(ctx, cat)
 		if err != nil {
-			return nil, err
+			return out, err
 		}
 		idle := p.rss()
 		// As the SimulatorDS baseline was measured: after one read of
@@ -617,9 +738,8 @@ func (b *bencher) startup(ctx context.Context) ([]benchResult, error) {
 		afterRead, err := readAllRSS(ctx, p, sz.devs)
 		p.stop()
 		if err != nil {
-			return nil, err
+			return out, err
 		}
-		name := fmt.Sprintf("startup %d devices x %d attrs", sz.devs, sz.attrs)
 		out = append(out,
 			benchResult{name + ": time to ready", round2(float64(took.Microseconds()) / 1000), "ms", sz.ready},
 			benchResult{name + ": RSS at ready", round2(float64(idle) / (1 << 20)), "MiB", ""},

@@ -7,6 +7,9 @@ const (
 	ExitError   = 2 // chaoslab could not do what was asked (bad input, I/O)
 	ExitAborted = 3 // aborted by a stop condition
 	ExitUsage   = 2 // bad flags or arguments
+	// ExitInterrupted: stopped by SIGINT or SIGTERM (128 + SIGINT, as a
+	// shell reports a command killed by Ctrl-C).
+	ExitInterrupted = 130
 )
 
 // exitError carries an exit code through cobra. A nil err prints nothing

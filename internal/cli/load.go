@@ -126,7 +126,7 @@ generator. Only loopback addresses are accepted. See docs/load.md.`,
 				return exit(ExitError, err)
 			}
 			opts := load.Options{Backend: be, Subscriber: be, CPU: load.ProcessCPU, Scrape: load.ScrapeHTTP}
-			tty := !noProgress && loadIsTerminal(s.Err)
+			tty := !noProgress && isTerminal(s.Err)
 			if tty {
 				opts.Live = load.NewLive(60, func(sn load.Snapshot) {
 					fmt.Fprintf(s.Err, "\r\033[K%s", load.ProgressLine(sn))
@@ -219,14 +219,4 @@ func loadAddrs(addr, state string) ([]string, error) {
 		return nil, errors.New("no server: pass --addr HOST:PORT[,...] or --state DIR (or set CHAOSLAB_ADDR)")
 	}
 	return out, nil
-}
-
-// loadIsTerminal reports whether w is a character device (a terminal).
-func loadIsTerminal(w any) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

@@ -212,19 +212,34 @@ func cmdWaitfor(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// cmdPidsgone: pidsgone [-servers] FILE... reads `chaoslab status --json`
-// outputs and fails when the supervisor (unless -servers) or any server
-// process they record is alive.
+// cmdPidsgone: pidsgone [-servers | -ready] FILE... reads `chaoslab
+// status --json` outputs and fails when the supervisor (unless -servers)
+// or any server process they record is alive; with -ready the files are
+// serve --ready-file files.
 func cmdPidsgone(ts *testscript.TestScript, neg bool, args []string) {
 	serversOnly := len(args) > 0 && args[0] == "-servers"
-	if serversOnly {
+	readyFiles := len(args) > 0 && args[0] == "-ready"
+	if serversOnly || readyFiles {
 		args = args[1:]
 	}
 	if neg || len(args) == 0 {
-		ts.Fatalf("usage: pidsgone [-servers] STATUS.json...")
+		ts.Fatalf("usage: pidsgone [-servers | -ready] FILE...")
 	}
 	var alive []string
 	for _, file := range args {
+		if readyFiles {
+			var r struct {
+				PID int `json:"pid"`
+			}
+			ts.Check(json.Unmarshal([]byte(ts.ReadFile(file)), &r))
+			if r.PID == 0 {
+				ts.Fatalf("%s: no pid", file)
+			}
+			if processAlive(r.PID) {
+				alive = append(alive, fmt.Sprintf("server (pid %d, from %s)", r.PID, file))
+			}
+			continue
+		}
 		var st struct {
 			SupervisorPID int `json:"supervisor_pid"`
 			Servers       []struct {
