@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -47,6 +48,28 @@ func sweepBenchDirs(tmp string) {
 			_ = os.RemoveAll(filepath.Join(tmp, e.Name()))
 		}
 	}
+}
+
+// benchStepNames are bench's steps, in the order they run.
+var benchStepNames = []string{"read", "events", "startup", "load"}
+
+// benchSteps parses --only (comma-separated step names; "": all).
+func benchSteps(only string) (map[string]bool, error) {
+	selected := map[string]bool{}
+	if strings.TrimSpace(only) == "" {
+		for _, n := range benchStepNames {
+			selected[n] = true
+		}
+		return selected, nil
+	}
+	for _, n := range strings.Split(only, ",") {
+		n = strings.TrimSpace(n)
+		if !slices.Contains(benchStepNames, n) {
+			return nil, fmt.Errorf("--only: unknown step %q (want some of %s, comma-separated)", n, strings.Join(benchStepNames, ", "))
+		}
+		selected[n] = true
+	}
+	return selected, nil
 }
 
 // benchResult is one measured figure.
@@ -89,6 +112,16 @@ it started never outlive it (not even a kill -9).`,
 				}
 				return echoServer(s.Out, echo)
 			}
+			if dur <= 0 {
+				return exit(ExitUsage, fmt.Errorf("--duration: want a positive duration, got %s", dur))
+			}
+			if procs < 0 {
+				return exit(ExitUsage, fmt.Errorf("--procs: want 0 (all CPUs) or more, got %d", procs))
+			}
+			selected, err := benchSteps(only)
+			if err != nil {
+				return exit(ExitUsage, err)
+			}
 			exe, err := os.Executable()
 			if err != nil {
 				return exit(ExitError, err)
@@ -121,7 +154,7 @@ it started never outlive it (not even a kill -9).`,
 				{"load", 1, b.load},
 			}
 			for _, st := range steps {
-				if only == "" || strings.Contains(only, st.name) {
+				if selected[st.name] {
 					b.total += st.measures
 				}
 			}
@@ -129,7 +162,7 @@ it started never outlive it (not even a kill -9).`,
 			var all []benchResult
 			var runErr error
 			for _, st := range steps {
-				if only != "" && !strings.Contains(only, st.name) {
+				if !selected[st.name] {
 					continue
 				}
 				rs, err := st.run(ctx)
@@ -481,7 +514,9 @@ func hammer(ctx context.Context, callers int, dur time.Duration, f func() error)
 		go func() {
 			defer wg.Done()
 			var n int64
-			for time.Now().Before(end) {
+			// At least one round, however short dur: every figure is
+			// per call.
+			for first := true; first || time.Now().Before(end); first = false {
 				select {
 				case <-done:
 					return
