@@ -20,6 +20,7 @@ import (
 	"chaoslab/internal/api"
 	pb "chaoslab/internal/api/chaoslabv1"
 	"chaoslab/internal/client"
+	"chaoslab/internal/server"
 	"chaoslab/internal/supervisor"
 )
 
@@ -36,6 +37,12 @@ func (o *clientOpts) register(c *cobra.Command) {
 	stateDirFlag(c, &o.state)
 	c.Flags().BoolVar(&o.json, "json", false, "print JSON instead of a table")
 	c.Flags().DurationVar(&o.timeout, "timeout", 5*time.Second, "timeout of each request")
+	c.PreRunE = func(*cobra.Command, []string) error {
+		if o.timeout <= 0 {
+			return exit(ExitUsage, fmt.Errorf("--timeout: want a positive duration, got %s", o.timeout))
+		}
+		return nil
+	}
 }
 
 // resolver answers "which server hosts device X": the one --addr server,
@@ -500,6 +507,12 @@ func newWatchCmd(s Streams) *cobra.Command {
 			if !ok {
 				return exit(ExitUsage, fmt.Errorf("--event %q: want change, periodic or archive", event))
 			}
+			if count < 0 {
+				return exit(ExitUsage, fmt.Errorf("--count: want 0 (until interrupted) or more, got %d", count))
+			}
+			if queue < 0 || queue > server.MaxQueue {
+				return exit(ExitUsage, fmt.Errorf("--queue: want 0 (the server's default) to %d events, got %d", server.MaxQueue, queue))
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			dctx, cancel := context.WithTimeout(ctx, o.timeout)
@@ -585,9 +598,13 @@ func newConfigCmd(s Streams) *cobra.Command {
 			f := cmd.Flags()
 			set := &pb.AttrConfig{}
 			changed := false
+			var bad error
 			ms := func(name string, d time.Duration) *int64 {
 				if !f.Changed(name) {
 					return nil
+				}
+				if (d < 0 || d%time.Millisecond != 0) && bad == nil {
+					bad = fmt.Errorf("--%s %s: want whole milliseconds, 0 or more (Tango's unit)", name, d)
 				}
 				changed = true
 				v := d.Milliseconds()
@@ -607,6 +624,9 @@ func newConfigCmd(s Streams) *cobra.Command {
 			set.RelChange = fl("rel-change", relChange)
 			set.ArchiveAbsChange = fl("archive-abs-change", archAbs)
 			set.ArchiveRelChange = fl("archive-rel-change", archRel)
+			if bad != nil {
+				return exit(ExitUsage, bad)
+			}
 			var infos []*pb.AttributeInfo
 			if changed {
 				a, err := cl.SetConfig(ctx, args[0], set)

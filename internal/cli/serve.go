@@ -54,6 +54,9 @@ word in AllowedActions), and webhooks (Alertmanager v4 JSON) to
 			if len(cfg.Servers) > 0 && cfg.Host != "" {
 				return exit(ExitUsage, fmt.Errorf("--server and --host exclude each other"))
 			}
+			if cfg.Queue < 0 || cfg.Queue > server.MaxQueue {
+				return exit(ExitUsage, fmt.Errorf("--queue %d: want 0 (the default, %d) to %d events", cfg.Queue, server.DefaultQueue, server.MaxQueue))
+			}
 			if cfg.ListenFD != 0 && cfg.ListenFD < 3 {
 				return exit(ExitUsage, fmt.Errorf("--listen-fd %d: want an inherited descriptor, 3 or more (0-2 are stdin, stdout, stderr)", cfg.ListenFD))
 			}

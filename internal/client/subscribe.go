@@ -3,6 +3,8 @@ package client
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math"
 	"sync"
 
 	"google.golang.org/protobuf/proto"
@@ -54,6 +56,9 @@ type SubscribeOptions struct {
 // It returns once the server has accepted the subscription, or with the
 // server's error (unknown device or attribute ...).
 func (c *Client) Subscribe(ctx context.Context, names []string, typ pb.EventType, opt SubscribeOptions) (*Subscription, error) {
+	if opt.Queue < 0 || opt.Queue > math.MaxUint32 {
+		return nil, api.NewError(api.ReasonBadArgument, fmt.Sprintf("queue of %d events: want 0 (the server's default) or more", opt.Queue), "client")
+	}
 	if opt.Buffer <= 0 {
 		opt.Buffer = 64
 	}

@@ -2,7 +2,9 @@ package server
 
 import (
 	"context"
+	"math"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -156,6 +158,26 @@ func TestConfig(t *testing.T) {
 	unit := "mA"
 	if _, err := c.SetConfig(ctx, "test/tango/rw/T", &pb.AttrConfig{Unit: &unit}); api.ReasonOf(err) != api.ReasonBadArgument {
 		t.Errorf("setting unit: %v, want %s", err, api.ReasonBadArgument)
+	}
+	// Negative periods and thresholds that are not numbers are refused
+	// and change nothing; a negative threshold is its magnitude.
+	neg, nan, inf := int64(-1), math.NaN(), math.Inf(1)
+	for what, bad := range map[string]*pb.AttrConfig{
+		"polling_period_ms must not be negative, got -1":       {PollingPeriodMs: &neg},
+		"event_period_ms must not be negative, got -1":         {EventPeriodMs: &neg},
+		"archive_period_ms must not be negative, got -1":       {ArchivePeriodMs: &neg},
+		"rel_change must be a finite number, got NaN":          {RelChange: &nan},
+		"archive_abs_change must be a finite number, got +Inf": {ArchiveAbsChange: &inf},
+	} {
+		_, err := c.SetConfig(ctx, "test/tango/rw/T", bad)
+		if api.ReasonOf(err) != api.ReasonBadArgument || !strings.Contains(err.Error(), what) {
+			t.Errorf("%v: %v, want %s: %s", bad, err, api.ReasonBadArgument, what)
+		}
+	}
+	minus := -0.25
+	a, err = c.SetConfig(ctx, "test/tango/rw/T", &pb.AttrConfig{AbsChange: &minus})
+	if err != nil || a.Config.GetAbsChange() != 0.25 || a.Config.GetPollingPeriodMs() != 100 {
+		t.Errorf("abs_change -0.25: %v, %v", a.GetConfig(), err)
 	}
 }
 

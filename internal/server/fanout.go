@@ -14,6 +14,12 @@ import (
 // memory per subscriber around a few hundred KiB.
 const DefaultQueue = 4096
 
+// MaxQueue bounds the queue a subscription may ask for (or serve --queue
+// set): the ring is allocated whole, 40 bytes an event, so this is about
+// 10 MiB, 2.6 s of a 100k events/s stream. A larger request is refused:
+// one request must not be able to exhaust the server's memory.
+const MaxQueue = 1 << 18
+
 // maxBatch bounds the events in one EventBatch so a catching-up subscriber
 // still gets frames of reasonable size.
 const maxBatch = 1024

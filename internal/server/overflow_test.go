@@ -4,16 +4,20 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"math"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"connectrpc.com/connect"
 	"google.golang.org/protobuf/proto"
 
 	"chaoslab/internal/api"
 	pb "chaoslab/internal/api/chaoslabv1"
+	"chaoslab/internal/api/chaoslabv1/chaoslabv1connect"
 	"chaoslab/internal/client"
 )
 
@@ -127,5 +131,59 @@ func TestStuckSubscriber(t *testing.T) {
 		if b.Dropped > 0 {
 			break
 		}
+	}
+}
+
+// TestSubscribeQueueLimit: a subscription asking for a queue beyond
+// MaxQueue is refused with API_InvalidArgs on every transport, and the
+// server lives on (a ring of 2^32 events used to exhaust its memory).
+// The client refuses a negative queue before sending anything.
+func TestSubscribeQueueLimit(t *testing.T) {
+	addr, _ := startServer(t, labCatalog, []string{"SimulatorDS/testrw"}, nil)
+	names := []string{"test/tango/rw/A"}
+
+	raw, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	frame, _ := api.AppendFrame([]byte(api.Magic), api.KindSubscribe, 7, &pb.SubscribeRequest{Names: names, Queue: math.MaxUint32})
+	if _, err := raw.Write(frame); err != nil {
+		t.Fatal(err)
+	}
+	kind, id, payload, err := api.NewFrameReader(bufio.NewReader(raw)).Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e pb.ErrorResponse
+	if kind != api.KindError || id != 7 || proto.Unmarshal(payload, &e) != nil || len(e.Errors) == 0 ||
+		e.Errors[0].Reason != api.ReasonBadArgument || !strings.Contains(e.Errors[0].Desc, "at most 262144") {
+		t.Fatalf("framed reply: %v %d %v", kind, id, &e)
+	}
+
+	hc := chaoslabv1connect.NewDeviceServiceClient(http.DefaultClient, "http://"+addr)
+	st, err := hc.Subscribe(context.Background(), connect.NewRequest(&pb.SubscribeRequest{Names: names, Queue: MaxQueue + 1}))
+	if err == nil {
+		for st.Receive() {
+		}
+		err = st.Err()
+		st.Close()
+	}
+	if connect.CodeOf(err) != connect.CodeInvalidArgument || !strings.Contains(err.Error(), api.ReasonBadArgument) {
+		t.Fatalf("Connect reply: %v", err)
+	}
+
+	c := dial(t, addr)
+	ctx := context.Background()
+	if _, err := c.Subscribe(ctx, names, pb.EventType_EVENT_TYPE_CHANGE, client.SubscribeOptions{Queue: -5}); api.ReasonOf(err) != api.ReasonBadArgument {
+		t.Fatalf("client, queue -5: %v", err)
+	}
+	sub, err := c.Subscribe(ctx, names, pb.EventType_EVENT_TYPE_CHANGE, client.SubscribeOptions{Queue: MaxQueue})
+	if err != nil {
+		t.Fatalf("queue of MaxQueue: %v", err)
+	}
+	sub.Close()
+	if _, err := c.ReadAttributes(ctx, names); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -311,6 +312,28 @@ func (m *SimModel) Config(names []string) ([]*pb.AttributeInfo, error) {
 	return out, nil
 }
 
+// checkEventConfig refuses negative periods and thresholds that are not
+// finite numbers (NaN would never trigger an event, quietly).
+func checkEventConfig(c *pb.AttrConfig) error {
+	for _, p := range []struct {
+		name string
+		v    *int64
+	}{{"polling_period_ms", c.PollingPeriodMs}, {"event_period_ms", c.EventPeriodMs}, {"archive_period_ms", c.ArchivePeriodMs}} {
+		if p.v != nil && *p.v < 0 {
+			return api.NewError(api.ReasonBadArgument, fmt.Sprintf("%s must not be negative, got %d", p.name, *p.v), "server")
+		}
+	}
+	for _, p := range []struct {
+		name string
+		v    *float64
+	}{{"abs_change", c.AbsChange}, {"rel_change", c.RelChange}, {"archive_abs_change", c.ArchiveAbsChange}, {"archive_rel_change", c.ArchiveRelChange}} {
+		if p.v != nil && (math.IsNaN(*p.v) || math.IsInf(*p.v, 0)) {
+			return api.NewError(api.ReasonBadArgument, fmt.Sprintf("%s must be a finite number, got %g", p.name, *p.v), "server")
+		}
+	}
+	return nil
+}
+
 // SetConfig implements Model. Polling and event settings change; the
 // static properties (limits, unit, label ...) are read-only here.
 func (m *SimModel) SetConfig(now time.Time, name string, c *pb.AttrConfig) (*pb.AttributeInfo, error) {
@@ -325,10 +348,10 @@ func (m *SimModel) SetConfig(now time.Time, name string, c *pb.AttrConfig) (*pb.
 		c.MaxWarning != nil || c.Unit != nil || c.Format != nil || c.Label != nil || c.Description != nil {
 		return nil, api.NewError(api.ReasonBadArgument, "only polling_period_ms and the event settings can be changed at run time", "server")
 	}
+	if err := checkEventConfig(c); err != nil {
+		return nil, err
+	}
 	if c.PollingPeriodMs != nil {
-		if *c.PollingPeriodMs < 0 {
-			return nil, api.NewError(api.ReasonBadArgument, "polling period must not be negative", "server")
-		}
 		if err := m.w.SetPolling(ref.Device, ref.Attr, time.Duration(*c.PollingPeriodMs)*time.Millisecond); err != nil {
 			return nil, devError(err)
 		}
@@ -337,7 +360,9 @@ func (m *SimModel) SetConfig(now time.Time, name string, c *pb.AttrConfig) (*pb.
 	changed := false
 	setF := func(dst *float64, p *float64) {
 		if p != nil {
-			*dst, changed = *p, true
+			// A single threshold is symmetric, as in Tango and in the
+			// catalog's abs_change: -1 is a change of 1 either way.
+			*dst, changed = math.Abs(*p), true
 		}
 	}
 	setD := func(dst *time.Duration, p *int64) {

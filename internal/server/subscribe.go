@@ -2,6 +2,9 @@ package server
 
 import (
 	"context"
+	"fmt"
+
+	"chaoslab/internal/api"
 
 	pb "chaoslab/internal/api/chaoslabv1"
 )
@@ -13,6 +16,9 @@ func (s *Server) newSubscription(req *pb.SubscribeRequest) (*subscriber, error) 
 	s.mu.Unlock()
 	if err != nil {
 		return nil, err
+	}
+	if req.Queue > MaxQueue {
+		return nil, api.NewError(api.ReasonBadArgument, fmt.Sprintf("queue of %d events: the server allows at most %d", req.Queue, MaxQueue), "server")
 	}
 	size := int(req.Queue)
 	if size <= 0 {
