@@ -16,7 +16,9 @@ import (
 // (gRPC, gRPC-Web, Connect with JSON or protobuf), /metrics and /healthz.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	path, h := chaoslabv1connect.NewDeviceServiceHandler(&connectService{s: s})
+	// A request body is bounded like a framed request: without the
+	// bound, one POST could make the server buffer any amount.
+	path, h := chaoslabv1connect.NewDeviceServiceHandler(&connectService{s: s}, connect.WithReadMaxBytes(api.MaxFrame))
 	mux.Handle(path, h)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.met.reg, promhttp.HandlerOpts{Registry: s.met.reg}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {

@@ -11,6 +11,7 @@ import (
 
 	"connectrpc.com/connect"
 
+	"chaoslab/internal/api"
 	pb "chaoslab/internal/api/chaoslabv1"
 	"chaoslab/internal/api/chaoslabv1/chaoslabv1connect"
 )
@@ -133,4 +134,35 @@ func TestGRPC(t *testing.T) {
 	if n < 3 {
 		t.Fatalf("stream: %d batches, %v", n, st.Err())
 	}
+}
+
+// TestHTTPBodyLimit: a request body over api.MaxFrame is refused without
+// being buffered (the framed protocol's bound, over HTTP).
+func TestHTTPBodyLimit(t *testing.T) {
+	addr, _ := startServer(t, labCatalog, []string{"SimulatorDS/testrw"}, nil)
+	// `{"names":["` then MaxFrame bytes of a name: valid JSON up to the
+	// limit, produced as it is sent.
+	body := io.MultiReader(strings.NewReader(`{"names":["`), io.LimitReader(repeatByte('a'), api.MaxFrame), strings.NewReader(`"]}`))
+	resp, err := http.Post("http://"+addr+"/chaoslab.v1.DeviceService/ReadAttributes", "application/json", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode == http.StatusOK || !strings.Contains(string(b), "resource_exhausted") {
+		t.Fatalf("%d %s", resp.StatusCode, b)
+	}
+	if code, body := post(t, "http://"+addr+"/chaoslab.v1.DeviceService/ReadAttributes", `{"names":["test/tango/rw/A"]}`); code != 200 {
+		t.Fatalf("after: %d %s", code, body)
+	}
+}
+
+// repeatByte is an endless reader of b.
+type repeatByte byte
+
+func (r repeatByte) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(r)
+	}
+	return len(p), nil
 }
