@@ -59,6 +59,9 @@ after a crash, "chaoslab recover" undoes them. See docs/experiments.md.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.seedSet = cmd.Flags().Changed("seed")
+			if o.every < 0 {
+				return exit(ExitUsage, fmt.Errorf("--every: want a positive interval (or 0: run once), got %s", o.every))
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			for {

@@ -57,6 +57,9 @@ word in AllowedActions), and webhooks (Alertmanager v4 JSON) to
 			if cfg.Queue < 0 || cfg.Queue > server.MaxQueue {
 				return exit(ExitUsage, fmt.Errorf("--queue %d: want 0 (the default, %d) to %d events", cfg.Queue, server.DefaultQueue, server.MaxQueue))
 			}
+			if al.queue < 0 || al.queue > maxAlarmQueue {
+				return exit(ExitUsage, fmt.Errorf("--alarm-queue %d: want 0 (the default, 1024) to %d notifications", al.queue, maxAlarmQueue))
+			}
 			if cfg.ListenFD != 0 && cfg.ListenFD < 3 {
 				return exit(ExitUsage, fmt.Errorf("--listen-fd %d: want an inherited descriptor, 3 or more (0-2 are stdin, stdout, stderr)", cfg.ListenFD))
 			}
@@ -107,6 +110,9 @@ word in AllowedActions), and webhooks (Alertmanager v4 JSON) to
 	f.IntVar(&al.queue, "alarm-queue", 0, "notification queue length (0: 1024); notifications beyond it are dropped and counted")
 	return c
 }
+
+// maxAlarmQueue bounds --alarm-queue: the queue is allocated whole.
+const maxAlarmQueue = 1 << 20
 
 // alarmServe are the notification flags of serve.
 type alarmServe struct {
