@@ -159,13 +159,15 @@ func TestConfig(t *testing.T) {
 	if _, err := c.SetConfig(ctx, "test/tango/rw/T", &pb.AttrConfig{Unit: &unit}); api.ReasonOf(err) != api.ReasonBadArgument {
 		t.Errorf("setting unit: %v, want %s", err, api.ReasonBadArgument)
 	}
-	// Negative periods and thresholds that are not numbers are refused
+	// Periods out of range and thresholds that are not numbers are refused
 	// and change nothing; a negative threshold is its magnitude.
-	neg, nan, inf := int64(-1), math.NaN(), math.Inf(1)
+	neg, huge, nan, inf := int64(-1), int64(math.MaxInt64), math.NaN(), math.Inf(1)
+	const period = " must be 0 to 2147483647 (Tango's DevLong milliseconds), got "
 	for what, bad := range map[string]*pb.AttrConfig{
-		"polling_period_ms must not be negative, got -1":       {PollingPeriodMs: &neg},
-		"event_period_ms must not be negative, got -1":         {EventPeriodMs: &neg},
-		"archive_period_ms must not be negative, got -1":       {ArchivePeriodMs: &neg},
+		"polling_period_ms" + period + "-1":                    {PollingPeriodMs: &neg},
+		"event_period_ms" + period + "-1":                      {EventPeriodMs: &neg},
+		"archive_period_ms" + period + "-1":                    {ArchivePeriodMs: &neg},
+		"event_period_ms" + period + "9223372036854775807":     {EventPeriodMs: &huge},
 		"rel_change must be a finite number, got NaN":          {RelChange: &nan},
 		"archive_abs_change must be a finite number, got +Inf": {ArchiveAbsChange: &inf},
 	} {

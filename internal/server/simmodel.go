@@ -312,15 +312,17 @@ func (m *SimModel) Config(names []string) ([]*pb.AttributeInfo, error) {
 	return out, nil
 }
 
-// checkEventConfig refuses negative periods and thresholds that are not
-// finite numbers (NaN would never trigger an event, quietly).
+// checkEventConfig refuses periods outside Tango's range (negative, or
+// beyond a DevLong of milliseconds, which also keeps them from
+// overflowing a time.Duration) and thresholds that are not finite
+// numbers (NaN would never trigger an event, quietly).
 func checkEventConfig(c *pb.AttrConfig) error {
 	for _, p := range []struct {
 		name string
 		v    *int64
 	}{{"polling_period_ms", c.PollingPeriodMs}, {"event_period_ms", c.EventPeriodMs}, {"archive_period_ms", c.ArchivePeriodMs}} {
-		if p.v != nil && *p.v < 0 {
-			return api.NewError(api.ReasonBadArgument, fmt.Sprintf("%s must not be negative, got %d", p.name, *p.v), "server")
+		if p.v != nil && (*p.v < 0 || *p.v > math.MaxInt32) {
+			return api.NewError(api.ReasonBadArgument, fmt.Sprintf("%s must be 0 to %d (Tango's DevLong milliseconds), got %d", p.name, math.MaxInt32, *p.v), "server")
 		}
 	}
 	for _, p := range []struct {
