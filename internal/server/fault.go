@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
@@ -69,6 +70,19 @@ type faultSet struct {
 	mu    sync.Mutex
 	list  []*activeFault // in injection order
 	hooks atomic.Pointer[[]*activeFault]
+	// cleared is closed, and replaced, when faults are cleared: it wakes
+	// the requests that an injected latency holds (faultWait).
+	cleared chan struct{}
+}
+
+// clearedSignal returns the channel the next ClearFaults closes.
+func (fs *faultSet) clearedSignal() <-chan struct{} {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if fs.cleared == nil {
+		fs.cleared = make(chan struct{})
+	}
+	return fs.cleared
 }
 
 func seededRand(seed uint64, id string) *rand.Rand {
@@ -368,6 +382,10 @@ func (s *Server) ClearFaults(ids []string, all bool) []string {
 		return nil
 	}
 	s.faults.list = keep
+	if s.faults.cleared != nil {
+		close(s.faults.cleared)
+		s.faults.cleared = nil
+	}
 	s.mu.Lock()
 	for _, f := range gone {
 		if err := s.installOverrides(f.attrs); err != nil {
@@ -435,6 +453,40 @@ func callDevices(req any) []string {
 		}
 	}
 	return nil
+}
+
+// testHookFaultWait, when set (tests), is called when a request starts
+// waiting out an injected latency.
+var testHookFaultWait func()
+
+// faultWait waits out an injected latency outside the world lock; delay
+// is what the active faults add. It is cut short when faults are cleared
+// (delay is asked again: a cleared latency fault holds nothing more, also
+// the requests it already holds) and when ctx ends (the connection or the
+// server closes: a latency of hours must not hold a shutdown).
+func (s *Server) faultWait(ctx context.Context, delay func() time.Duration) {
+	start := time.Now()
+	for {
+		// The signal first: a clear after it is seen.
+		cleared := s.faults.clearedSignal()
+		d := delay() - time.Since(start)
+		if d <= 0 {
+			return
+		}
+		if testHookFaultWait != nil {
+			testHookFaultWait()
+		}
+		t := time.NewTimer(d)
+		select {
+		case <-t.C:
+			return
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-cleared:
+			t.Stop()
+		}
+	}
 }
 
 // faultDelay is the latency the active faults add to a call: the sum over

@@ -251,3 +251,59 @@ func BenchmarkReadFaulted(b *testing.B) {
 		})
 	}
 }
+
+// TestLatencyFaultReleased: a request held by an injected latency goes on
+// when the fault is cleared, and a server closing does not wait for it:
+// an hour of latency holds neither the rollback nor a shutdown.
+func TestLatencyFaultReleased(t *testing.T) {
+	addr, s := startServer(t, labCatalog, []string{"SimulatorDS/testrw"}, nil)
+	held := make(chan struct{}, 8)
+	testHookFaultWait = func() { held <- struct{}{} }
+	t.Cleanup(func() { testHookFaultWait = nil })
+	control, reader := dial(t, addr), dial(t, addr)
+	ctx := context.Background()
+	dev := "test/tango/rw"
+	inject := func() {
+		t.Helper()
+		if _, err := control.InjectFault(ctx, faultSpec("lat", "server.latency", []string{dev}, map[string]string{"latency": "1h", "ops": "read"})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// bound is how long a released request may take here: far below the
+	// hour it would wait otherwise, far above any scheduling delay.
+	const bound = 30 * time.Second
+	read := func() <-chan error {
+		done := make(chan error, 1)
+		go func() {
+			_, err := reader.ReadAttributes(ctx, []string{dev + "/A"})
+			done <- err
+		}()
+		<-held
+		return done
+	}
+
+	inject()
+	done := read()
+	if _, err := control.ClearFaults(ctx, []string{"lat"}, false); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("read released by the clear: %v", err)
+		}
+	case <-time.After(bound):
+		t.Fatal("a cleared latency fault still holds a read")
+	}
+
+	inject()
+	done = read()
+	closed := make(chan struct{})
+	go func() { s.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(bound):
+		t.Fatal("Close waits for a read held by a latency fault")
+	}
+	<-done // the read ends one way or another once the server is gone
+}

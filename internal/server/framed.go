@@ -170,10 +170,10 @@ func (fc *framedConn) flush(calls []call) error {
 	t0 := time.Now()
 	ra, fast := s.model.(readAppender)
 	rr, _ := s.model.(readResolver)
-	if len(s.deviceHooks()) > 0 {
+	hooked := len(s.deviceHooks()) > 0
+	if hooked {
 		fast = false // faults act on request and response messages
 	}
-	var delay time.Duration
 	for i := range calls {
 		c := &calls[i]
 		if c.fastRead && (!fast || c.err != nil) {
@@ -187,13 +187,20 @@ func (fc *framedConn) flush(calls []call) error {
 		if c.err == nil && c.resp == nil && !c.fastRead {
 			if isFaultCall(c) {
 				s.execFault(c)
-			} else {
-				delay = max(delay, s.faultDelay(c))
 			}
 		}
 	}
-	if delay > 0 {
-		time.Sleep(delay) // an injected latency: outside the world lock
+	if hooked {
+		// An injected latency may hold the batch.
+		s.faultWait(fc.ctx, func() time.Duration {
+			var d time.Duration
+			for i := range calls {
+				if c := &calls[i]; c.err == nil && c.resp == nil && !c.fastRead {
+					d = max(d, s.faultDelay(c))
+				}
+			}
+			return d
+		})
 	}
 	out := fc.rbuf[:0]
 	s.mu.Lock()

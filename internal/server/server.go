@@ -273,8 +273,8 @@ func (s *Server) do(c *call) {
 	if isFaultCall(c) {
 		s.execFault(c)
 	} else {
-		if d := s.faultDelay(c); d > 0 {
-			time.Sleep(d) // an injected latency: outside the world lock
+		if len(s.deviceHooks()) > 0 {
+			s.faultWait(s.ctx, func() time.Duration { return s.faultDelay(c) })
 		}
 		s.mu.Lock()
 		s.exec(s.now(), c)
