@@ -48,6 +48,9 @@ count=N or percent=P; patterns allow * and ?; a bare word is a server.
 The choice under count/percent is seeded by --seed.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if dur < 0 {
+				return exit(ExitUsage, fmt.Errorf("--for: want a positive duration (0: the default, %s), got %s", fault.DefaultFor, dur))
+			}
 			sel, err := fault.ParseSelector(target)
 			if err != nil {
 				return exit(ExitUsage, fmt.Errorf("--target: %w", err))
