@@ -69,6 +69,12 @@ faults reach them. The --alarm-* flags are passed to every serve.`,
 			if err := o.Policy.Validate(); err != nil {
 				return exit(ExitUsage, err)
 			}
+			if o.Timeout <= 0 {
+				return exit(ExitUsage, fmt.Errorf("--timeout: want a positive duration, got %s", o.Timeout))
+			}
+			if al.queue < 0 || al.queue > maxAlarmQueue {
+				return exit(ExitUsage, fmt.Errorf("--alarm-queue %d: want 0 (the default, 1024) to %d notifications", al.queue, maxAlarmQueue))
+			}
 			bin, err := os.Executable()
 			if err != nil {
 				return exit(ExitError, fmt.Errorf("find the chaoslab executable: %w", err))
@@ -244,6 +250,9 @@ host (all its servers). Names are case-insensitive.`,
 			Short: v.short,
 			Args:  cobra.MinimumNArgs(1),
 			RunE: func(cmd *cobra.Command, args []string) error {
+				if o.Timeout <= 0 {
+					return exit(ExitUsage, fmt.Errorf("--timeout: want a positive duration, got %s", o.Timeout))
+				}
 				o.Patterns = args
 				out, err := supervisor.Servers(cmd.Context(), o)
 				if errors.Is(err, supervisor.ErrNoState) {
