@@ -3,6 +3,7 @@ package sim
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -335,9 +336,13 @@ func (d *device) write(now int64, name string, v pyval.Value) error {
 	}
 	t := &dynTypes[a.typ]
 	if t.format == Scalar && (v.K == pyval.ListKind || v.K == pyval.TupleKind) {
+		// Tango carries a scalar as a sequence of one: any other length
+		// is refused (WAttribute::check_written_value).
 		items := seqItems(v)
-		if len(items) == 0 {
-			return &DevError{Reason: "API_IncompatibleAttrArgumentType", Desc: "empty sequence written to scalar attribute " + a.name, Origin: origin}
+		if len(items) != 1 {
+			return &DevError{Reason: "API_AttrIncorrectDataNumber",
+				Desc:   fmt.Sprintf("Incorrect data number: %d values written to scalar attribute %s", len(items), a.name),
+				Origin: "WAttribute::check_written_value()"}
 		}
 		v = items[0]
 	}
@@ -373,7 +378,10 @@ func (d *device) write(now int64, name string, v pyval.Value) error {
 // WAttribute::check_written_value does; the description names the limit.
 func checkLimits(a *attr, v pyval.Value) *DevError {
 	c := a.cfg
-	if c == nil || (!c.minValue.Set && !c.maxValue.Set) {
+	limited := c != nil && (c.minValue.Set || c.maxValue.Set)
+	base := dynTypes[a.typ].base
+	floating := base == DevDouble || base == DevFloat
+	if !limited && !floating {
 		return nil
 	}
 	items := []pyval.Value{v}
@@ -383,6 +391,14 @@ func checkLimits(a *attr, v pyval.Value) *DevError {
 	for k, x := range items {
 		f, ok := toFloat(x)
 		if !ok {
+			continue
+		}
+		if floating && (math.IsNaN(f) || math.IsInf(f, 0)) {
+			return &DevError{Reason: "API_WAttrOutsideLimit",
+				Desc:   fmt.Sprintf("Set value for attribute %s is a NaN or INF value (at least element %d)", a.name, k),
+				Origin: "WAttribute::check_written_value()"}
+		}
+		if !limited {
 			continue
 		}
 		if c.maxValue.Set && f > c.maxValue.V {

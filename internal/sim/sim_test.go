@@ -651,3 +651,44 @@ func TestAppendReadIDs(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteChecks: what Tango's WAttribute::check_written_value refuses
+// before the formula sees a write: a scalar written as a sequence of
+// other than one value, and NaN or infinity written to a floating-point
+// attribute (scalar or any element of a spectrum).
+func TestWriteChecks(t *testing.T) {
+	w := newWorld(t, dev("a/b/c", map[string][]string{"DynamicAttributes": {
+		"D = DevDouble(VAR('D', WRITE=True, default=0))",
+		"S = DevVarDoubleArray(VAR('S', WRITE=True, default=[0, 0, 0]))",
+		"L = DevLong(VAR('L', WRITE=True, default=0))",
+	}}), Options{})
+	now := at(2)
+	seq := func(vs ...pyval.Value) pyval.Value { return pyval.NewList(vs) }
+	for _, c := range []struct {
+		attr   string
+		v      pyval.Value
+		reason string // "" : accepted
+		desc   string
+	}{
+		{"D", seq(pyval.Float(1), pyval.Float(2)), "API_AttrIncorrectDataNumber", "2 values written to scalar attribute D"},
+		{"D", seq(), "API_AttrIncorrectDataNumber", "0 values"},
+		{"D", pyval.NewTuple([]pyval.Value{pyval.Float(3)}), "", ""},
+		{"D", pyval.Float(math.NaN()), "API_WAttrOutsideLimit", "D is a NaN or INF value (at least element 0)"},
+		{"D", pyval.Float(math.Inf(-1)), "API_WAttrOutsideLimit", "NaN or INF"},
+		{"S", seq(pyval.Float(1), pyval.Float(math.NaN()), pyval.Float(3)), "API_WAttrOutsideLimit", "S is a NaN or INF value (at least element 1)"},
+		{"S", seq(pyval.Float(1), pyval.Float(2), pyval.Float(3)), "", ""},
+		{"L", pyval.Int(5), "", ""},
+	} {
+		err := w.Write(now, "a/b/c", c.attr, c.v)
+		var de *DevError
+		switch {
+		case c.reason == "" && err != nil:
+			t.Errorf("write %s = %v: %v", c.attr, c.v, err)
+		case c.reason != "" && (!errors.As(err, &de) || de.Reason != c.reason || !strings.Contains(de.Desc, c.desc)):
+			t.Errorf("write %s = %v: %v, want %s: ...%s", c.attr, c.v, err, c.reason, c.desc)
+		}
+	}
+	if got := num(t, read1(t, w, now, "a/b/c", "D").Value); got != 3 {
+		t.Errorf("D after the writes = %v, want 3 (the refused ones change nothing)", got)
+	}
+}
