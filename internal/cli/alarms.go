@@ -39,7 +39,8 @@ func newAlarmsCmd(s Streams) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "alarms [DEVICE-PATTERN]",
 		Short: "List PyAlarm alarms with state, severity, activation time and runbook",
-		Long: `List the alarms of the PyAlarm devices of a server (AlarmSummary).
+		Long: `List the alarms (AlarmSummary) of the PyAlarm devices matching the pattern
+(default: all) on every server of the twin, or on the --addr server.
 
 --active keeps UNACK, ACKED and RTNUN alarms; --severity S keeps alarms of
 severity S or higher (DEBUG < INFO < WARNING < ALARM < ERROR). With --check
@@ -213,46 +214,61 @@ func dash(s string) string {
 	return s
 }
 
-// alarmEntries reads AlarmSummary of every PyAlarm device matching pattern.
+// alarmEntries reads AlarmSummary of every PyAlarm device matching
+// pattern, on every server of the twin that hosts one (or on --addr).
 func (o *clientOpts) alarmEntries(ctx context.Context, pattern string) ([]alarm.SummaryEntry, error) {
-	cl, err := o.clientFor(ctx, pattern)
+	bs, err := o.batches(ctx, []string{pattern})
 	if err != nil {
 		return nil, err
 	}
-	defer cl.Close()
-	devs, err := cl.ListDevices(ctx, pattern)
-	if err != nil {
-		return nil, callError(err)
-	}
-	var names []string
-	for _, d := range devs {
-		if strings.EqualFold(d.Class, "PyAlarm") {
-			names = append(names, d.Name+"/AlarmSummary")
+	defer func() {
+		for _, b := range bs {
+			b.cl.Close()
 		}
-	}
-	if len(names) == 0 {
-		// a probe on a mistyped pattern must not pass silently
-		return nil, exit(ExitFailure, fmt.Errorf("no PyAlarm device matches %s", pattern))
-	}
-	rs, err := cl.ReadAttributes(ctx, names)
-	if err != nil {
-		return nil, callError(err)
-	}
+	}()
 	var out []alarm.SummaryEntry
 	var errs []string
-	for _, r := range rs {
-		dev := strings.TrimSuffix(r.Name, "/AlarmSummary")
-		for _, e := range r.Errors {
-			errs = append(errs, r.Name+": "+api.FormatDevError(e))
-		}
-		for _, line := range r.Value.GetStrings().GetV() {
-			e, err := alarm.ParseSummary(dev, line)
-			if err != nil {
-				errs = append(errs, err.Error())
+	found := false
+	for _, b := range bs {
+		devs, err := b.cl.ListDevices(ctx, pattern)
+		if err != nil {
+			if notHere(b, err) {
 				continue
 			}
-			out = append(out, e)
+			return nil, callError(err)
 		}
+		var names []string
+		for _, d := range devs {
+			if strings.EqualFold(d.Class, "PyAlarm") {
+				names = append(names, d.Name+"/AlarmSummary")
+			}
+		}
+		if len(names) == 0 {
+			continue
+		}
+		found = true
+		rs, err := b.cl.ReadAttributes(ctx, names)
+		if err != nil {
+			return nil, callError(err)
+		}
+		for _, r := range rs {
+			dev := strings.TrimSuffix(r.Name, "/AlarmSummary")
+			for _, e := range r.Errors {
+				errs = append(errs, r.Name+": "+api.FormatDevError(e))
+			}
+			for _, line := range r.Value.GetStrings().GetV() {
+				e, err := alarm.ParseSummary(dev, line)
+				if err != nil {
+					errs = append(errs, err.Error())
+					continue
+				}
+				out = append(out, e)
+			}
+		}
+	}
+	if !found {
+		// a probe on a mistyped pattern must not pass silently
+		return nil, exit(ExitFailure, fmt.Errorf("no PyAlarm device matches %s", pattern))
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Device != out[j].Device {
