@@ -368,28 +368,48 @@ func newReadCmd(s Streams) *cobra.Command {
 				return err
 			}
 			var rs, missed []*pb.Reading
-			matched := map[string]bool{}
+			// A name sent to every server (a pattern) is an error only when
+			// every server said it matches nothing: count the servers it
+			// was sent to and the ones that matched nothing.
+			sent, missedBy := map[string]int{}, map[string]int{}
+			refused := map[string]bool{}
 			for _, b := range bs {
 				defer b.cl.Close()
+				if b.broadcast {
+					for _, n := range b.names {
+						sent[n]++
+					}
+				}
 				r, err := b.cl.ReadAttributes(ctx, b.names)
 				if err != nil && !notHere(b, err) {
 					return callError(err)
 				}
+				if err != nil {
+					for _, n := range b.names {
+						missedBy[n]++
+					}
+				}
 				for _, x := range r {
 					if b.broadcast && noMatch(x) {
-						missed = append(missed, x) // another server may host it
+						if missedBy[x.Name]++; missedBy[x.Name] == 1 {
+							missed = append(missed, x) // another server may host it
+						}
 						continue
 					}
-					matched[x.Name] = true
+					if b.broadcast && len(x.Errors) > 0 {
+						// A name every server refuses (not a valid name)
+						// is reported once.
+						if refused[x.Name] {
+							continue
+						}
+						refused[x.Name] = true
+					}
 					rs = append(rs, x)
 				}
 			}
-			// A pattern sent to every server is an error only when no server
-			// matched it: report it once.
 			for _, x := range missed {
-				if !matched[x.Name] {
-					matched[x.Name] = true
-					rs = append(rs, x)
+				if missedBy[x.Name] >= sent[x.Name] {
+					rs = append(rs, x) // reported once
 				}
 			}
 			if len(bs) > 1 {
@@ -501,7 +521,11 @@ func newWatchCmd(s Streams) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "watch DEV/ATTR...",
 		Short: "Print events of attributes until interrupted (or --count events)",
-		Args:  cobra.MinimumNArgs(1),
+		Long: `watch subscribes to events of the attributes named (wildcards * and ?
+allowed) and prints them as they come. In a twin an attribute is watched
+on the server that hosts it and a pattern on every server that hosts a
+match; a pattern that no server matches is an error.`,
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			typ, ok := api.ParseEventType(event)
 			if !ok {
@@ -517,16 +541,14 @@ func newWatchCmd(s Streams) *cobra.Command {
 			defer stop()
 			dctx, cancel := context.WithTimeout(ctx, o.timeout)
 			defer cancel()
-			cl, err := o.clientFor(dctx, deviceOf(args[0]))
+			subs, err := o.subscribeAll(dctx, args, typ, client.SubscribeOptions{Queue: queue})
+			for _, sub := range subs {
+				defer sub.Close()
+			}
 			if err != nil {
 				return err
 			}
-			defer cl.Close()
-			sub, err := cl.Subscribe(dctx, args, typ, client.SubscribeOptions{Queue: queue})
-			if err != nil {
-				return callError(err)
-			}
-			defer sub.Close()
+			events := mergeSubscriptions(ctx, subs)
 			enc := json.NewEncoder(s.Out)
 			// Fixed columns: a stream cannot be aligned after the fact.
 			const row = "%-32s %-20s %-8s %s\n"
@@ -538,13 +560,14 @@ func newWatchCmd(s Streams) *cobra.Command {
 				select {
 				case <-ctx.Done():
 					return nil
-				case b, ok := <-sub.C:
-					if !ok {
-						if err := sub.Err(); err != nil {
+				case m := <-events:
+					if m.ended {
+						if err := m.sub.Err(); err != nil {
 							return callError(err)
 						}
 						return nil
 					}
+					b := m.batch
 					if b.Dropped > 0 {
 						if o.json {
 							_ = enc.Encode(map[string]any{"dropped": b.Dropped})
@@ -577,6 +600,92 @@ func newWatchCmd(s Streams) *cobra.Command {
 	c.Flags().IntVar(&count, "count", 0, "stop after this many events (0: until interrupted)")
 	c.Flags().IntVar(&queue, "queue", 0, "server-side queue length in events (0: server default)")
 	return c
+}
+
+// subscribeAll subscribes to names on the servers that host them: an
+// exact name on its server, a pattern on every server (each pattern a
+// subscription of its own, so that a server hosting no match of one does
+// not refuse the others). A pattern no server matches is an error. The
+// caller closes the subscriptions, also on error.
+func (o *clientOpts) subscribeAll(ctx context.Context, names []string, typ pb.EventType, opts client.SubscribeOptions) ([]*client.Subscription, error) {
+	bs, err := o.batches(ctx, names)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		for _, b := range bs {
+			b.cl.Close()
+		}
+	}()
+	var subs []*client.Subscription
+	sent, missed := map[string]int{}, map[string]int{}
+	var firstMiss error
+	for _, b := range bs {
+		var exact []string
+		groups := [][]string{}
+		for _, n := range b.names {
+			if b.broadcast && (api.HasWildcard(deviceOf(n)) || deviceOf(n) == "") {
+				groups = append(groups, []string{n})
+				sent[n]++
+			} else {
+				exact = append(exact, n)
+			}
+		}
+		if len(exact) > 0 {
+			groups = append(groups, exact)
+		}
+		for _, g := range groups {
+			sub, err := b.cl.Subscribe(ctx, g, typ, opts)
+			if err != nil {
+				r := api.ReasonOf(err)
+				if sent[g[0]] > 0 && (r == api.ReasonDeviceNotFound || r == api.ReasonAttrNotFound) {
+					missed[g[0]]++ // another server may host a match
+					if firstMiss == nil {
+						firstMiss = err
+					}
+					continue
+				}
+				return subs, callError(err)
+			}
+			subs = append(subs, sub)
+		}
+	}
+	for n, k := range sent {
+		if missed[n] >= k {
+			return subs, callError(firstMiss)
+		}
+	}
+	return subs, nil
+}
+
+// merged is one batch of one of several subscriptions, or (ended) the
+// end of one.
+type merged struct {
+	batch client.Batch
+	sub   *client.Subscription
+	ended bool
+}
+
+// mergeSubscriptions delivers the batches of subs on one channel until
+// ctx ends.
+func mergeSubscriptions(ctx context.Context, subs []*client.Subscription) <-chan merged {
+	out := make(chan merged)
+	for _, sub := range subs {
+		go func() {
+			for {
+				b, ok := <-sub.C
+				select {
+				case out <- merged{batch: b, sub: sub, ended: !ok}:
+				case <-ctx.Done():
+					return
+				}
+				if !ok {
+					return
+				}
+			}
+		}()
+	}
+	return out
 }
 
 func newConfigCmd(s Streams) *cobra.Command {
