@@ -619,7 +619,7 @@ func (o *clientOpts) subscribeAll(ctx context.Context, names []string, typ pb.Ev
 	}()
 	var subs []*client.Subscription
 	sent, missed := map[string]int{}, map[string]int{}
-	var firstMiss error
+	missErr := map[string]error{}
 	for _, b := range bs {
 		var exact []string
 		groups := [][]string{}
@@ -640,9 +640,7 @@ func (o *clientOpts) subscribeAll(ctx context.Context, names []string, typ pb.Ev
 				r := api.ReasonOf(err)
 				if sent[g[0]] > 0 && (r == api.ReasonDeviceNotFound || r == api.ReasonAttrNotFound) {
 					missed[g[0]]++ // another server may host a match
-					if firstMiss == nil {
-						firstMiss = err
-					}
+					missErr[g[0]] = err
 					continue
 				}
 				return subs, callError(err)
@@ -650,9 +648,9 @@ func (o *clientOpts) subscribeAll(ctx context.Context, names []string, typ pb.Ev
 			subs = append(subs, sub)
 		}
 	}
-	for n, k := range sent {
-		if missed[n] >= k {
-			return subs, callError(firstMiss)
+	for _, n := range names {
+		if k := sent[n]; k > 0 && missed[n] >= k {
+			return subs, callError(missErr[n])
 		}
 	}
 	return subs, nil
