@@ -3,6 +3,7 @@ package api
 import (
 	"bufio"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 )
@@ -31,6 +32,11 @@ func (f *FrameReader) Next() (kind Kind, id uint32, payload []byte, err error) {
 	}
 	size := binary.BigEndian.Uint32(f.buf)
 	if size < HeaderLen-4 || size > MaxFrame {
+		if string(f.buf[:4]) == "HTTP" {
+			// The usual wrong address: an HTTP server (another program,
+			// or a supervisor's control API) answered the framed magic.
+			return 0, 0, nil, errors.New("the peer answered HTTP, not chaoslab's framed protocol (is this a chaoslab serve address?)")
+		}
 		return 0, 0, nil, fmt.Errorf("bad frame length %d", size)
 	}
 	total := 4 + int(size)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -47,5 +48,14 @@ func TestFrameReaderResumes(t *testing.T) {
 	}
 	if kind, id, _, err := fr.Next(); err != nil || kind != KindCancel || id != 8 {
 		t.Fatalf("second frame: %v %d %v", kind, id, err)
+	}
+}
+
+// TestFrameReaderHTTPPeer: an HTTP answer (a wrong address) is named as
+// such, not reported as a frame length.
+func TestFrameReaderHTTPPeer(t *testing.T) {
+	fr := NewFrameReader(bufio.NewReader(strings.NewReader("HTTP/1.1 400 Bad Request\r\n\r\n")))
+	if _, _, _, err := fr.Next(); err == nil || !strings.Contains(err.Error(), "answered HTTP") {
+		t.Fatalf("err = %v", err)
 	}
 }
