@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -61,7 +62,9 @@ func newToken() (string, error) {
 func (s *supervisor) serveControl(ln net.Listener, token string) *http.Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /control", func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Authorization") != "Bearer "+token {
+		// Constant time: the token is the only thing between a local
+		// process and the twin's kill switch.
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), []byte("Bearer "+token)) != 1 {
 			http.Error(w, "bad token", http.StatusUnauthorized)
 			return
 		}
