@@ -54,6 +54,9 @@ word in AllowedActions), and webhooks (Alertmanager v4 JSON) to
 			if len(cfg.Servers) > 0 && cfg.Host != "" {
 				return exit(ExitUsage, fmt.Errorf("--server and --host exclude each other"))
 			}
+			if len(cfg.Unix) > maxUnixPath {
+				return exit(ExitUsage, fmt.Errorf("--unix: a socket path has at most %d bytes, got %d", maxUnixPath, len(cfg.Unix)))
+			}
 			if cfg.Queue < 0 || cfg.Queue > server.MaxQueue {
 				return exit(ExitUsage, fmt.Errorf("--queue %d: want 0 (the default, %d) to %d events", cfg.Queue, server.DefaultQueue, server.MaxQueue))
 			}
@@ -110,6 +113,10 @@ word in AllowedActions), and webhooks (Alertmanager v4 JSON) to
 	f.IntVar(&al.queue, "alarm-queue", 0, "notification queue length (0: 1024); notifications beyond it are dropped and counted")
 	return c
 }
+
+// maxUnixPath is the longest Unix socket path Linux takes (sun_path is
+// 108 bytes with its terminating NUL).
+const maxUnixPath = 107
 
 // maxAlarmQueue bounds --alarm-queue: the queue is allocated whole.
 const maxAlarmQueue = 1 << 20

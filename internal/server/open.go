@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"chaoslab/internal/alarm"
@@ -27,6 +28,9 @@ type OpenOptions struct {
 // OpenModel builds the model for the devices of cat selected by o. The
 // returned pool (nil without peers) must be closed after the server.
 func OpenModel(cat *catalog.Catalog, o OpenOptions) (*SimModel, *client.Pool, error) {
+	if err := checkServerNames(cat, o.Servers); err != nil {
+		return nil, nil, err
+	}
 	so := sim.Options{Servers: o.Servers, Host: o.Host, Seed: o.Seed, Start: o.Start, Py3: o.Py3}
 	// PyAlarm devices run in the server that hosts them, like any device.
 	// GROUP/FIND and alarm tags search the whole catalog, not only this
@@ -52,6 +56,30 @@ func OpenModel(cat *catalog.Catalog, o OpenOptions) (*SimModel, *client.Pool, er
 		return nil, nil, fmt.Errorf("no devices to serve (servers %v, host %q)", o.Servers, o.Host)
 	}
 	return m, pool, nil
+}
+
+// checkServerNames refuses a server name the catalog does not have: with
+// other names that exist, it would be skipped without a word.
+func checkServerNames(cat *catalog.Catalog, names []string) error {
+	have := make(map[string]bool, len(cat.Servers))
+	for _, srv := range cat.Servers {
+		have[strings.ToLower(srv.Name)] = true
+	}
+	for _, n := range names {
+		if have[strings.ToLower(n)] {
+			continue
+		}
+		var list []string
+		for i, srv := range cat.Servers {
+			if i == 10 {
+				list = append(list, fmt.Sprintf("... (%d in all)", len(cat.Servers)))
+				break
+			}
+			list = append(list, srv.Name)
+		}
+		return fmt.Errorf("server %q is not in the catalog (it has %s)", n, strings.Join(list, ", "))
+	}
+	return nil
 }
 
 // CheckDevices asks every device for its state once; the server is ready
