@@ -11,14 +11,14 @@ import (
 
 // newSubscription resolves the names of req and registers a subscriber.
 func (s *Server) newSubscription(req *pb.SubscribeRequest) (*subscriber, error) {
+	if req.Queue > MaxQueue {
+		return nil, api.NewError(api.ReasonBadArgument, fmt.Sprintf("queue of %d events: the server allows at most %d", req.Queue, MaxQueue), "server")
+	}
 	s.mu.Lock()
 	refs, err := s.model.Resolve(req.Names)
 	s.mu.Unlock()
 	if err != nil {
 		return nil, err
-	}
-	if req.Queue > MaxQueue {
-		return nil, api.NewError(api.ReasonBadArgument, fmt.Sprintf("queue of %d events: the server allows at most %d", req.Queue, MaxQueue), "server")
 	}
 	size := int(req.Queue)
 	if size <= 0 {

@@ -374,8 +374,10 @@ func (d *device) write(now int64, name string, v pyval.Value) error {
 	return nil
 }
 
-// checkLimits rejects writes outside min_value/max_value as Tango's
-// WAttribute::check_written_value does; the description names the limit.
+// checkLimits rejects what Tango's WAttribute::check_written_value
+// rejects once the type is right: NaN or INF written to a floating-point
+// attribute, and values outside min_value/max_value (the description
+// names the limit).
 func checkLimits(a *attr, v pyval.Value) *DevError {
 	c := a.cfg
 	limited := c != nil && (c.minValue.Set || c.maxValue.Set)
