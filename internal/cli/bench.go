@@ -702,6 +702,9 @@ func (b *bencher) events(ctx context.Context) ([]benchResult, error) {
 				if !ok {
 					return events, dropped, lags, sub.Err()
 				}
+				if bt.Initial {
+					continue // the values at subscription, not events
+				}
 				now := time.Now().UnixNano()
 				for _, e := range bt.Events {
 					lags = append(lags, time.Duration(now-e.Reading.TimeUnixNano))

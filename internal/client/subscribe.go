@@ -21,11 +21,15 @@ type Event struct {
 
 // Batch is a batch of events. Dropped > 0 is a drop marker: the server
 // lost that many events of this subscription before this batch because the
-// subscriber did not keep up.
+// subscriber did not keep up. The first batch of a subscription is Initial:
+// the value of every attribute at subscription, as Tango's subscribe_event
+// delivers it, not events of a change or a period (a lag measured on it
+// would be the value's age).
 type Batch struct {
 	Type    pb.EventType
 	Events  []Event
 	Dropped uint64
+	Initial bool
 }
 
 // Subscription is a stream of event batches on a connection of its own.
@@ -78,16 +82,19 @@ func (c *Client) Subscribe(ctx context.Context, names []string, typ pb.EventType
 				return false
 			}
 		}
-		if !started {
+		initial := !started
+		if initial {
 			started = true
 			s.Names = b.Names
 			select {
 			case first <- struct{}{}:
 			default: // Subscribe gave up (its context ended) and closed the connection
 			}
-			return true
+			if len(b.Events) == 0 {
+				return true // a server that sends no initial values
+			}
 		}
-		out := Batch{Type: b.Type, Dropped: b.Dropped, Events: make([]Event, len(b.Events))}
+		out := Batch{Type: b.Type, Dropped: b.Dropped, Events: make([]Event, len(b.Events)), Initial: initial}
 		for i, e := range b.Events {
 			name := ""
 			if int(e.Index) < len(s.Names) {

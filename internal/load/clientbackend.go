@@ -89,6 +89,11 @@ type clientStream struct {
 func (cs *clientStream) pump() {
 	defer close(cs.c)
 	for b := range cs.s.C {
+		if b.Initial {
+			// The values at subscription: not events of the run, and
+			// their "lag" would be the values' age.
+			continue
+		}
 		out := Batch{Dropped: b.Dropped, Events: make([]Event, len(b.Events))}
 		for i, e := range b.Events {
 			ev := Event{Name: e.Name}

@@ -4,12 +4,16 @@ import (
 	"context"
 	"math"
 	"net"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"connectrpc.com/connect"
+
 	"chaoslab/internal/api"
 	pb "chaoslab/internal/api/chaoslabv1"
+	"chaoslab/internal/api/chaoslabv1/chaoslabv1connect"
 	"chaoslab/internal/catalog"
 	"chaoslab/internal/client"
 )
@@ -304,5 +308,48 @@ func TestHostServer(t *testing.T) {
 	info, err := cl.ServerInfo(ctx)
 	if err != nil || info.Devices != 2 || info.Host != "lab1" {
 		t.Errorf("info = %v, %v", info, err)
+	}
+}
+
+// TestInitialEvent: a subscription's first batch carries the current value
+// of every attribute, as Tango's subscribe_event delivers it, even when
+// nothing will change (A is not polled here), over the Go client and over
+// gRPC.
+func TestInitialEvent(t *testing.T) {
+	addr, _ := startServer(t, labCatalog, []string{"SimulatorDS/testrw"}, nil)
+	c := dial(t, addr)
+	ctx := context.Background()
+	if err := c.Write(ctx, "test/tango/rw/A", api.Float(5)); err != nil {
+		t.Fatal(err)
+	}
+	sub, err := c.Subscribe(ctx, []string{"test/tango/rw/A", "test/tango/rw/B"}, pb.EventType_EVENT_TYPE_CHANGE, client.SubscribeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Close()
+	b := <-sub.C
+	if !b.Initial || len(b.Events) != 2 || b.Events[0].Name != "test/tango/rw/A" || b.Events[1].Name != "test/tango/rw/B" ||
+		api.FormatValue(b.Events[0].Reading.Value) != "5" || b.Events[0].Reading.Name != "" {
+		t.Fatalf("first batch = %+v", b)
+	}
+
+	var protocols http.Protocols
+	protocols.SetUnencryptedHTTP2(true)
+	tr := &http.Transport{Protocols: &protocols}
+	defer tr.CloseIdleConnections()
+	gc := chaoslabv1connect.NewDeviceServiceClient(&http.Client{Transport: tr}, "http://"+addr, connect.WithGRPC())
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	st, err := gc.Subscribe(sctx, connect.NewRequest(&pb.SubscribeRequest{Names: []string{"test/tango/rw/A"}, Type: pb.EventType_EVENT_TYPE_CHANGE}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if !st.Receive() {
+		t.Fatal(st.Err())
+	}
+	m := st.Msg()
+	if len(m.Names) != 1 || len(m.Events) != 1 || m.Events[0].Index != 0 || api.FormatValue(m.Events[0].Reading.Value) != "5" {
+		t.Fatalf("first gRPC message = %v", m)
 	}
 }

@@ -39,6 +39,8 @@ type subscriber struct {
 	refs  []AttrRef
 	names []string // index → attribute name, sent in the first batch
 	wake  chan struct{}
+	// initial are the values at subscription, sent in the first batch.
+	initial []*pb.Reading
 
 	mu      sync.Mutex
 	ring    []queued

@@ -326,7 +326,7 @@ func (fc *framedConn) subscribe(id uint32, payload []byte) {
 	go func() {
 		defer fc.wg.Done()
 		defer fc.s.endSubscription(sub)
-		err := fc.writeFrame(api.KindEvents, id, &pb.EventBatch{Names: sub.names, Type: sub.typ})
+		err := fc.writeFrame(api.KindEvents, id, sub.firstBatch())
 		if err == nil {
 			err = fc.s.sendLoop(ctx, sub, func(q []queued, dropped uint64) error { return fc.writeEvents(id, sub.typ, q, dropped) })
 		}

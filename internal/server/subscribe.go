@@ -10,6 +10,8 @@ import (
 )
 
 // newSubscription resolves the names of req and registers a subscriber.
+// Its first batch (firstBatch) carries the names and, as Tango's
+// subscribe_event delivers, the current value of each attribute.
 func (s *Server) newSubscription(req *pb.SubscribeRequest) (*subscriber, error) {
 	if req.Queue > MaxQueue {
 		return nil, api.NewError(api.ReasonBadArgument, fmt.Sprintf("queue of %d events: the server allows at most %d", req.Queue, MaxQueue), "server")
@@ -25,7 +27,13 @@ func (s *Server) newSubscription(req *pb.SubscribeRequest) (*subscriber, error) 
 		size = s.opts.Queue
 	}
 	sub := newSubscriber(req.Type, refs, size)
+	// Registered and read under the world lock: no poll runs between the
+	// two, so the first events queued are newer than these values (a
+	// poll already out of the lock may still publish one older event).
+	s.mu.Lock()
 	s.fan.add(sub)
+	sub.initial = s.model.Read(s.now(), sub.names, make([]*pb.Reading, 0, len(sub.names)))
+	s.mu.Unlock()
 	s.met.subscribers.Inc()
 	s.wakePoll()
 	return sub, nil
@@ -77,7 +85,7 @@ func (s *Server) sendLoop(ctx context.Context, sub *subscriber, send batchSender
 // reusing the event structs between batches. The first batch it sends is
 // the names table.
 func protoSender(sub *subscriber, send func(*pb.EventBatch) error) (batchSender, error) {
-	if err := send(&pb.EventBatch{Names: sub.names, Type: sub.typ}); err != nil {
+	if err := send(sub.firstBatch()); err != nil {
 		return nil, err
 	}
 	store := make([]pb.Event, maxBatch)
@@ -90,4 +98,19 @@ func protoSender(sub *subscriber, send func(*pb.EventBatch) error) (batchSender,
 		}
 		return send(&pb.EventBatch{Type: sub.typ, Events: ptrs, Dropped: dropped})
 	}, nil
+}
+
+// firstBatch is a subscription's first batch: the names table and the
+// initial event of every attribute (its value at subscription; the
+// reading's name is left out, as in every event).
+func (s *subscriber) firstBatch() *pb.EventBatch {
+	b := &pb.EventBatch{Names: s.names, Type: s.typ, Events: make([]*pb.Event, 0, len(s.initial))}
+	for i, r := range s.initial {
+		if i >= len(s.names) {
+			break
+		}
+		r.Name = ""
+		b.Events = append(b.Events, &pb.Event{Index: uint32(i), Reading: r})
+	}
+	return b
 }

@@ -1892,7 +1892,9 @@ func (x *Event) GetReading() *Reading {
 }
 
 // EventBatch is a batch of events. The first batch of a stream carries the
-// names table (and no events). dropped > 0 is a drop marker.
+// names table and the initial event of every attribute: its value at
+// subscription, as Tango's subscribe_event delivers it (not a change: its
+// "lag" is the value's age). dropped > 0 is a drop marker.
 type EventBatch struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Names         []string               `protobuf:"bytes,1,rep,name=names,proto3" json:"names,omitempty"`
