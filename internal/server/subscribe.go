@@ -112,5 +112,6 @@ func (s *subscriber) firstBatch() *pb.EventBatch {
 		r.Name = ""
 		b.Events = append(b.Events, &pb.Event{Index: uint32(i), Reading: r})
 	}
+	s.initial = nil // sent once; not kept for the subscription's life
 	return b
 }
