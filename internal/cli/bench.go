@@ -50,22 +50,39 @@ func sweepBenchDirs(tmp string) {
 	}
 }
 
-// benchStepNames are bench's steps, in the order they run.
-var benchStepNames = []string{"read", "events", "startup", "load"}
+// benchStep is one step of bench (--only names it): how many
+// measurements it makes (for the progress count) and how it runs.
+type benchStep struct {
+	name     string
+	measures int
+	run      func(*bencher, context.Context) ([]benchResult, error)
+}
+
+// benchStepList is bench's steps, in the order they run.
+var benchStepList = []benchStep{
+	{"read", len(readMeasures(nil, nil, nil, nil)) + 3, (*bencher).reads}, // + cached reads and two floors
+	{"events", 2, (*bencher).events},
+	{"startup", 2, (*bencher).startup},
+	{"load", 1, (*bencher).load},
+}
 
 // benchSteps parses --only (comma-separated step names; "": all).
 func benchSteps(only string) (map[string]bool, error) {
+	var names []string
+	for _, st := range benchStepList {
+		names = append(names, st.name)
+	}
 	selected := map[string]bool{}
 	if strings.TrimSpace(only) == "" {
-		for _, n := range benchStepNames {
+		for _, n := range names {
 			selected[n] = true
 		}
 		return selected, nil
 	}
 	for _, n := range strings.Split(only, ",") {
 		n = strings.TrimSpace(n)
-		if !slices.Contains(benchStepNames, n) {
-			return nil, fmt.Errorf("--only: unknown step %q (want some of %s, comma-separated)", n, strings.Join(benchStepNames, ", "))
+		if !slices.Contains(names, n) {
+			return nil, fmt.Errorf("--only: unknown step %q (want some of %s, comma-separated)", n, strings.Join(names, ", "))
 		}
 		selected[n] = true
 	}
@@ -143,16 +160,7 @@ it started never outlive it (not even a kill -9).`,
 			}
 			defer stopProfile()
 			b := &bencher{exe: exe, dir: dir, dur: dur, log: s.Err, procs: procs}
-			steps := []struct {
-				name     string
-				measures int // for the progress count
-				run      func(context.Context) ([]benchResult, error)
-			}{
-				{"read", len(readMeasures(nil, nil, nil, nil)) + 3, b.reads},
-				{"events", 2, b.events},
-				{"startup", 2, b.startup},
-				{"load", 1, b.load},
-			}
+			steps := benchStepList
 			for _, st := range steps {
 				if selected[st.name] {
 					b.total += st.measures
@@ -165,7 +173,7 @@ it started never outlive it (not even a kill -9).`,
 				if !selected[st.name] {
 					continue
 				}
-				rs, err := st.run(ctx)
+				rs, err := st.run(b, ctx)
 				all = append(all, rs...)
 				if err != nil {
 					runErr = fmt.Errorf("bench %s: %w", st.name, err)

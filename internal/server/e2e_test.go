@@ -4,7 +4,6 @@ import (
 	"context"
 	"math"
 	"net"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +12,6 @@ import (
 
 	"chaoslab/internal/api"
 	pb "chaoslab/internal/api/chaoslabv1"
-	"chaoslab/internal/api/chaoslabv1/chaoslabv1connect"
 	"chaoslab/internal/catalog"
 	"chaoslab/internal/client"
 )
@@ -333,11 +331,7 @@ func TestInitialEvent(t *testing.T) {
 		t.Fatalf("first batch = %+v", b)
 	}
 
-	var protocols http.Protocols
-	protocols.SetUnencryptedHTTP2(true)
-	tr := &http.Transport{Protocols: &protocols}
-	defer tr.CloseIdleConnections()
-	gc := chaoslabv1connect.NewDeviceServiceClient(&http.Client{Transport: tr}, "http://"+addr, connect.WithGRPC())
+	gc := grpcClient(t, addr)
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	st, err := gc.Subscribe(sctx, connect.NewRequest(&pb.SubscribeRequest{Names: []string{"test/tango/rw/A"}, Type: pb.EventType_EVENT_TYPE_CHANGE}))

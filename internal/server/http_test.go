@@ -95,11 +95,7 @@ func TestJSONOverHTTP(t *testing.T) {
 // reaches the same port, unary and streaming.
 func TestGRPC(t *testing.T) {
 	addr, _ := startServer(t, labCatalog, []string{"SimulatorDS/testrw"}, nil)
-	var protocols http.Protocols
-	protocols.SetUnencryptedHTTP2(true)
-	tr := &http.Transport{Protocols: &protocols}
-	defer tr.CloseIdleConnections()
-	c := chaoslabv1connect.NewDeviceServiceClient(&http.Client{Transport: tr}, "http://"+addr, connect.WithGRPC())
+	c := grpcClient(t, addr)
 	ctx := context.Background()
 	r, err := c.ReadAttributes(ctx, connect.NewRequest(&pb.ReadRequest{Names: []string{"test/tango/rw/State"}}))
 	if err != nil || len(r.Msg.Readings) != 1 || r.Msg.Readings[0].Value.GetS() != "ON" {
@@ -165,4 +161,14 @@ func (r repeatByte) Read(p []byte) (int, error) {
 		p[i] = byte(r)
 	}
 	return len(p), nil
+}
+
+// grpcClient is a gRPC (HTTP/2 without TLS) client of the server at addr.
+func grpcClient(t *testing.T, addr string) chaoslabv1connect.DeviceServiceClient {
+	t.Helper()
+	var protocols http.Protocols
+	protocols.SetUnencryptedHTTP2(true)
+	tr := &http.Transport{Protocols: &protocols}
+	t.Cleanup(tr.CloseIdleConnections)
+	return chaoslabv1connect.NewDeviceServiceClient(&http.Client{Transport: tr}, "http://"+addr, connect.WithGRPC())
 }
