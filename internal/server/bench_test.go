@@ -193,7 +193,7 @@ func BenchmarkReadInProcess(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		c := call{kind: api.KindRead, req: &pb.ReadRequest{Names: []string{"test/tango/rw/A"}}}
-		s.do(&c)
+		s.do(context.Background(), &c)
 		if c.err != nil {
 			b.Fatal(c.err)
 		}

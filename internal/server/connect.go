@@ -37,9 +37,12 @@ type connectService struct {
 var _ chaoslabv1connect.DeviceServiceHandler = (*connectService)(nil)
 
 // unary runs one request through the shared execution path.
-func unary[Resp any](s *Server, kind api.Kind, req any) (*connect.Response[Resp], error) {
+// ctx is the request's: a client that goes away releases a request held
+// by an injected latency (the request still runs, as a slow device's
+// would).
+func unary[Resp any](ctx context.Context, s *Server, kind api.Kind, req any) (*connect.Response[Resp], error) {
 	c := call{kind: kind, req: req}
-	s.do(&c)
+	s.do(ctx, &c)
 	if c.err != nil {
 		return nil, connectError(c.err)
 	}
@@ -66,32 +69,32 @@ func connectError(err error) error {
 	return ce
 }
 
-func (c *connectService) ListDevices(_ context.Context, r *connect.Request[pb.ListDevicesRequest]) (*connect.Response[pb.ListDevicesResponse], error) {
-	return unary[pb.ListDevicesResponse](c.s, api.KindList, r.Msg)
+func (c *connectService) ListDevices(ctx context.Context, r *connect.Request[pb.ListDevicesRequest]) (*connect.Response[pb.ListDevicesResponse], error) {
+	return unary[pb.ListDevicesResponse](ctx, c.s, api.KindList, r.Msg)
 }
 
-func (c *connectService) ReadAttributes(_ context.Context, r *connect.Request[pb.ReadRequest]) (*connect.Response[pb.ReadResponse], error) {
-	return unary[pb.ReadResponse](c.s, api.KindRead, r.Msg)
+func (c *connectService) ReadAttributes(ctx context.Context, r *connect.Request[pb.ReadRequest]) (*connect.Response[pb.ReadResponse], error) {
+	return unary[pb.ReadResponse](ctx, c.s, api.KindRead, r.Msg)
 }
 
-func (c *connectService) WriteAttribute(_ context.Context, r *connect.Request[pb.WriteRequest]) (*connect.Response[pb.WriteResponse], error) {
-	return unary[pb.WriteResponse](c.s, api.KindWrite, r.Msg)
+func (c *connectService) WriteAttribute(ctx context.Context, r *connect.Request[pb.WriteRequest]) (*connect.Response[pb.WriteResponse], error) {
+	return unary[pb.WriteResponse](ctx, c.s, api.KindWrite, r.Msg)
 }
 
-func (c *connectService) RunCommand(_ context.Context, r *connect.Request[pb.CommandRequest]) (*connect.Response[pb.CommandResponse], error) {
-	return unary[pb.CommandResponse](c.s, api.KindCommand, r.Msg)
+func (c *connectService) RunCommand(ctx context.Context, r *connect.Request[pb.CommandRequest]) (*connect.Response[pb.CommandResponse], error) {
+	return unary[pb.CommandResponse](ctx, c.s, api.KindCommand, r.Msg)
 }
 
-func (c *connectService) GetConfig(_ context.Context, r *connect.Request[pb.GetConfigRequest]) (*connect.Response[pb.GetConfigResponse], error) {
-	return unary[pb.GetConfigResponse](c.s, api.KindGetConfig, r.Msg)
+func (c *connectService) GetConfig(ctx context.Context, r *connect.Request[pb.GetConfigRequest]) (*connect.Response[pb.GetConfigResponse], error) {
+	return unary[pb.GetConfigResponse](ctx, c.s, api.KindGetConfig, r.Msg)
 }
 
-func (c *connectService) SetConfig(_ context.Context, r *connect.Request[pb.SetConfigRequest]) (*connect.Response[pb.SetConfigResponse], error) {
-	return unary[pb.SetConfigResponse](c.s, api.KindSetConfig, r.Msg)
+func (c *connectService) SetConfig(ctx context.Context, r *connect.Request[pb.SetConfigRequest]) (*connect.Response[pb.SetConfigResponse], error) {
+	return unary[pb.SetConfigResponse](ctx, c.s, api.KindSetConfig, r.Msg)
 }
 
-func (c *connectService) GetState(_ context.Context, r *connect.Request[pb.StateRequest]) (*connect.Response[pb.StateResponse], error) {
-	return unary[pb.StateResponse](c.s, api.KindState, r.Msg)
+func (c *connectService) GetState(ctx context.Context, r *connect.Request[pb.StateRequest]) (*connect.Response[pb.StateResponse], error) {
+	return unary[pb.StateResponse](ctx, c.s, api.KindState, r.Msg)
 }
 
 func (c *connectService) ServerInfo(_ context.Context, _ *connect.Request[pb.ServerInfoRequest]) (*connect.Response[pb.ServerInfoResponse], error) {
@@ -123,14 +126,14 @@ func (c *connectService) Subscribe(ctx context.Context, r *connect.Request[pb.Su
 	return c.s.sendLoop(ctx, sub, send)
 }
 
-func (c *connectService) InjectFault(_ context.Context, r *connect.Request[pb.InjectFaultRequest]) (*connect.Response[pb.InjectFaultResponse], error) {
-	return unary[pb.InjectFaultResponse](c.s, api.KindInjectFault, r.Msg)
+func (c *connectService) InjectFault(ctx context.Context, r *connect.Request[pb.InjectFaultRequest]) (*connect.Response[pb.InjectFaultResponse], error) {
+	return unary[pb.InjectFaultResponse](ctx, c.s, api.KindInjectFault, r.Msg)
 }
 
-func (c *connectService) ClearFault(_ context.Context, r *connect.Request[pb.ClearFaultRequest]) (*connect.Response[pb.ClearFaultResponse], error) {
-	return unary[pb.ClearFaultResponse](c.s, api.KindClearFault, r.Msg)
+func (c *connectService) ClearFault(ctx context.Context, r *connect.Request[pb.ClearFaultRequest]) (*connect.Response[pb.ClearFaultResponse], error) {
+	return unary[pb.ClearFaultResponse](ctx, c.s, api.KindClearFault, r.Msg)
 }
 
-func (c *connectService) ListFaults(_ context.Context, r *connect.Request[pb.ListFaultsRequest]) (*connect.Response[pb.ListFaultsResponse], error) {
-	return unary[pb.ListFaultsResponse](c.s, api.KindListFaults, r.Msg)
+func (c *connectService) ListFaults(ctx context.Context, r *connect.Request[pb.ListFaultsRequest]) (*connect.Response[pb.ListFaultsResponse], error) {
+	return unary[pb.ListFaultsResponse](ctx, c.s, api.KindListFaults, r.Msg)
 }

@@ -459,11 +459,16 @@ func callDevices(req any) []string {
 // waiting out an injected latency.
 var testHookFaultWait func()
 
+// testHookFaultWaitCut, if set, is called when a wait ends before its
+// delay because ctx or the server ended.
+var testHookFaultWaitCut func()
+
 // faultWait waits out an injected latency outside the world lock; delay
 // is what the active faults add. It is cut short when faults are cleared
 // (delay is asked again: a cleared latency fault holds nothing more, also
-// the requests it already holds) and when ctx ends (the connection or the
-// server closes: a latency of hours must not hold a shutdown).
+// the requests it already holds), when ctx ends (the connection closes or
+// the client goes away) and when the server closes: a latency of hours
+// must not hold a shutdown.
 func (s *Server) faultWait(ctx context.Context, delay func() time.Duration) {
 	start := time.Now()
 	for {
@@ -481,11 +486,16 @@ func (s *Server) faultWait(ctx context.Context, delay func() time.Duration) {
 		case <-t.C:
 			return
 		case <-ctx.Done():
-			t.Stop()
-			return
+		case <-s.ctx.Done():
 		case <-cleared:
 			t.Stop()
+			continue
 		}
+		t.Stop()
+		if testHookFaultWaitCut != nil {
+			testHookFaultWaitCut()
+		}
+		return
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"connectrpc.com/connect"
+
 	"chaoslab/internal/api"
 	pb "chaoslab/internal/api/chaoslabv1"
 	"chaoslab/internal/client"
@@ -306,4 +308,38 @@ func TestLatencyFaultReleased(t *testing.T) {
 		t.Fatal("Close waits for a read held by a latency fault")
 	}
 	<-done // the read ends one way or another once the server is gone
+}
+
+// TestLatencyFaultClientGone: over HTTP, a request held by an injected
+// latency is released when its client gives up (the request's context),
+// as a framed request is when its connection closes.
+func TestLatencyFaultClientGone(t *testing.T) {
+	addr, _ := startServer(t, labCatalog, []string{"SimulatorDS/testrw"}, nil)
+	held, cut := make(chan struct{}, 8), make(chan struct{}, 8)
+	testHookFaultWait = func() { held <- struct{}{} }
+	testHookFaultWaitCut = func() { cut <- struct{}{} }
+	t.Cleanup(func() { testHookFaultWait, testHookFaultWaitCut = nil, nil })
+	control := dial(t, addr)
+	dev := "test/tango/rw"
+	if _, err := control.InjectFault(context.Background(), faultSpec("lat", "server.latency", []string{dev}, map[string]string{"latency": "1h", "ops": "read"})); err != nil {
+		t.Fatal(err)
+	}
+	gc := grpcClient(t, addr)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := gc.ReadAttributes(ctx, connect.NewRequest(&pb.ReadRequest{Names: []string{dev + "/A"}}))
+		done <- err
+	}()
+	<-held
+	cancel()
+	if err := <-done; connect.CodeOf(err) != connect.CodeCanceled {
+		t.Fatalf("read after cancel: %v", err)
+	}
+	const bound = 30 * time.Second // far below the hour, far above scheduling
+	select {
+	case <-cut:
+	case <-time.After(bound):
+		t.Fatal("the server still holds a request its client gave up")
+	}
 }

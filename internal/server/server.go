@@ -267,14 +267,15 @@ func (s *Server) execFault(c *call) {
 	}
 }
 
-// do runs one request under the world lock, with metrics.
-func (s *Server) do(c *call) {
+// do runs one request under the world lock, with metrics. ctx ends a wait
+// for an injected latency early (the client went away).
+func (s *Server) do(ctx context.Context, c *call) {
 	t0 := time.Now()
 	if isFaultCall(c) {
 		s.execFault(c)
 	} else {
 		if len(s.deviceHooks()) > 0 {
-			s.faultWait(s.ctx, func() time.Duration { return s.faultDelay(c) })
+			s.faultWait(ctx, func() time.Duration { return s.faultDelay(c) })
 		}
 		s.mu.Lock()
 		s.exec(s.now(), c)
