@@ -246,7 +246,7 @@ func BenchmarkEvents(b *testing.B) {
 		for uint64(sent) > received.Load()+3000 {
 			<-progress
 		}
-		s.fan.publish(batch[:n], touched)
+		s.fan.publish(batch[:n], 1, touched)
 	}
 	wg.Wait()
 	b.StopTimer()
@@ -296,7 +296,7 @@ func BenchmarkEventLag(b *testing.B) {
 			batch[i] = Event{Device: "test/tango/rw", Attr: "A", Type: pb.EventType_EVENT_TYPE_CHANGE,
 				Reading: &pb.Reading{Value: api.Float(float64(sent + i)), TimeUnixNano: ts}}
 		}
-		s.fan.publish(batch, touched)
+		s.fan.publish(batch, 1, touched)
 	}
 	<-done
 	b.StopTimer()

@@ -5,6 +5,7 @@ import (
 	"math"
 	"net"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -345,5 +346,64 @@ func TestInitialEvent(t *testing.T) {
 	m := st.Msg()
 	if len(m.Names) != 1 || len(m.Events) != 1 || m.Events[0].Index != 0 || api.FormatValue(m.Events[0].Reading.Value) != "5" {
 		t.Fatalf("first gRPC message = %v", m)
+	}
+}
+
+// TestInitialEventNotOvertaken: the events of a poll that ran before a
+// subscription but is published after it are older than the subscription's
+// initial values, and are not sent to it.
+func TestInitialEventNotOvertaken(t *testing.T) {
+	addr, _ := startServer(t, labCatalog, []string{"SimulatorDS/testrw"}, nil)
+	c := dial(t, addr)
+	ctx := context.Background()
+	const name = "test/tango/rw/A"
+	p, abs := int64(10), 1.0
+	if _, err := c.SetConfig(ctx, name, &pb.AttrConfig{PollingPeriodMs: &p, AbsChange: &abs}); err != nil {
+		t.Fatal(err)
+	}
+	first, err := c.Subscribe(ctx, []string{name}, pb.EventType_EVENT_TYPE_CHANGE, client.SubscribeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	<-first.C // initial
+
+	reached, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	testHookPolled = func(evs []Event) {
+		for _, e := range evs {
+			if api.FormatValue(e.Reading.Value) == "7" {
+				once.Do(func() {
+					close(reached)
+					<-release
+				})
+			}
+		}
+	}
+	t.Cleanup(func() { testHookPolled = nil })
+	if err := c.Write(ctx, name, api.Float(7)); err != nil {
+		t.Fatal(err)
+	}
+	<-reached // the poll has the event of 7, not yet published
+	late, err := c.Subscribe(ctx, []string{name}, pb.EventType_EVENT_TYPE_CHANGE, client.SubscribeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer late.Close()
+	close(release)
+	b := <-late.C
+	if !b.Initial || len(b.Events) != 1 || api.FormatValue(b.Events[0].Reading.Value) != "7" {
+		t.Fatalf("initial batch = %+v", b)
+	}
+	if err := c.Write(ctx, name, api.Float(9)); err != nil {
+		t.Fatal(err)
+	}
+	b = <-late.C
+	if len(b.Events) == 0 || api.FormatValue(b.Events[0].Reading.Value) != "9" {
+		t.Fatalf("after the initial value 7, the next event must be the write of 9: %+v", b)
+	}
+	b = <-first.C
+	if len(b.Events) == 0 || api.FormatValue(b.Events[0].Reading.Value) != "7" {
+		t.Fatalf("the earlier subscriber gets the event of 7: %+v", b)
 	}
 }

@@ -41,6 +41,9 @@ type subscriber struct {
 	wake  chan struct{}
 	// initial are the values at subscription, sent in the first batch.
 	initial []*pb.Reading
+	// since is the server's poll count when initial was read: events of
+	// that poll or earlier are older than initial and are not queued.
+	since uint64
 
 	mu      sync.Mutex
 	ring    []queued
@@ -185,9 +188,10 @@ func (f *fanout) count() int {
 }
 
 // publish queues events for their subscribers and wakes each touched
-// subscriber once. It never blocks on a subscriber. It returns the number
-// of events queued and dropped.
-func (f *fanout) publish(evs []Event, touched map[*subscriber]struct{}) (queuedN, dropped int) {
+// subscriber once. It never blocks on a subscriber. poll is the count of
+// the poll that made evs: a subscriber that came after it has newer
+// values. It returns the number of events queued and dropped.
+func (f *fanout) publish(evs []Event, poll uint64, touched map[*subscriber]struct{}) (queuedN, dropped int) {
 	f.mu.RLock()
 	for _, e := range evs {
 		ts := f.topics[topicKey{e.Device, e.Attr, e.Type}]
@@ -200,6 +204,9 @@ func (f *fanout) publish(evs []Event, touched map[*subscriber]struct{}) (queuedN
 			continue // cannot happen for our messages; drop rather than stall
 		}
 		for _, t := range ts {
+			if t.sub.since >= poll {
+				continue
+			}
 			if t.sub.push(queued{t.index, e.Reading, enc}) {
 				dropped++
 			}

@@ -58,7 +58,7 @@ func TestFanoutRoutesByTopic(t *testing.T) {
 		{Device: "d/e/v", Attr: "x", Type: pb.EventType_EVENT_TYPE_PERIODIC, Reading: &pb.Reading{}},
 		{Device: "d/e/v", Attr: "z", Type: pb.EventType_EVENT_TYPE_CHANGE, Reading: &pb.Reading{}},
 	}
-	n, d := f.publish(evs, map[*subscriber]struct{}{})
+	n, d := f.publish(evs, 1, map[*subscriber]struct{}{})
 	if n != 2 || d != 0 {
 		t.Fatalf("publish queued %d dropped %d, want 2, 0", n, d)
 	}

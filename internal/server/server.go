@@ -36,6 +36,9 @@ type Server struct {
 
 	mu    sync.Mutex // the world lock: every Model call holds it
 	model Model
+	// polls counts the model's polls (under mu): events carry the count
+	// of the poll that made them, subscribers the count at subscription.
+	polls uint64
 
 	fan    *fanout
 	met    *metrics
@@ -292,6 +295,10 @@ func (s *Server) wakePoll() {
 	}
 }
 
+// testHookPolled, if set, is called between a poll that made events and
+// their publication (outside the world lock).
+var testHookPolled func([]Event)
+
 // pollLoop advances the model at the earliest due polling time and hands
 // the resulting events to the fan-out.
 func (s *Server) pollLoop() {
@@ -302,11 +309,16 @@ func (s *Server) pollLoop() {
 	for {
 		s.mu.Lock()
 		var next time.Time
+		s.polls++
+		poll := s.polls
 		evs, next = s.model.Advance(s.now(), s.fan.wanted, evs[:0])
 		s.mu.Unlock()
 		evs = s.floodEvents(evs)
 		if len(evs) > 0 {
-			_, d := s.fan.publish(evs, touched)
+			if testHookPolled != nil {
+				testHookPolled(evs)
+			}
+			_, d := s.fan.publish(evs, poll, touched)
 			if d > 0 {
 				s.eventsDropped.Add(uint64(d))
 				s.met.eventsDrop.Add(float64(d))

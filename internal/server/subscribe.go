@@ -28,9 +28,11 @@ func (s *Server) newSubscription(req *pb.SubscribeRequest) (*subscriber, error) 
 	}
 	sub := newSubscriber(req.Type, refs, size)
 	// Registered and read under the world lock: no poll runs between the
-	// two, so the first events queued are newer than these values (a
-	// poll already out of the lock may still publish one older event).
+	// two, so the first events queued are newer than these values, and
+	// the events of a poll that ran before, published after, are not
+	// queued (since).
 	s.mu.Lock()
+	sub.since = s.polls
 	s.fan.add(sub)
 	sub.initial = s.model.Read(s.now(), sub.names, make([]*pb.Reading, 0, len(sub.names)))
 	s.mu.Unlock()
