@@ -74,6 +74,7 @@ func (c *compiler) comprehension(pos syntax.Pos, kind compKind, gens []*syntax.C
 		return nil, err
 	}
 	ef := ec.fn
+	valueFirst := c.py2 // a dict item's value, as Python 2 evaluates it
 	var vf node
 	if val != nil {
 		vc, err := c.expr(val, cs)
@@ -152,11 +153,7 @@ func (c *compiler) comprehension(pos syntax.Pos, kind compKind, gens []*syntax.C
 		default:
 			d, dv := pyval.NewDict()
 			err := loop(ctx, cf, gc, 0, it0, pos, func(cf *frame) error {
-				k, err := ef(cf)
-				if err != nil {
-					return err
-				}
-				v, err := vf(cf)
+				k, v, err := keyValue(cf, ef, vf, valueFirst)
 				if err != nil {
 					return err
 				}
@@ -401,4 +398,22 @@ func (c *compiler) unpackTarget(elts []syntax.Expr, s *scope) (store, error) {
 		}
 		return nil
 	}, nil
+}
+
+// keyValue evaluates a dict item's key and value in the order of the
+// mode: Python 2 evaluates the value first (STORE_MAP, MAP_ADD), Python 3.8
+// and later the key; which one raises first shows.
+func keyValue(f *frame, key, val node, valueFirst bool) (k, v pyval.Value, err error) {
+	if valueFirst {
+		if v, err = val(f); err != nil {
+			return k, v, err
+		}
+		k, err = key(f)
+		return k, v, err
+	}
+	if k, err = key(f); err != nil {
+		return k, v, err
+	}
+	v, err = val(f)
+	return k, v, err
 }

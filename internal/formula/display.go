@@ -146,6 +146,7 @@ func (c *compiler) dict(e *syntax.Dict, s *scope) (*cx, error) {
 		vals[i] = v
 	}
 	pos := e.Pos()
+	valueFirst := c.py2
 	return dyn(func(f *frame) (pyval.Value, error) {
 		ctx := f.env.Ctx
 		d, dv := pyval.NewDict()
@@ -164,13 +165,9 @@ func (c *compiler) dict(e *syntax.Dict, s *scope) (*cx, error) {
 				}
 				continue
 			}
-			k, err := keys[i].fn(f)
+			k, v, err := keyValue(f, keys[i].fn, vc.fn, valueFirst)
 			if err != nil {
-				return k, err
-			}
-			v, err := vc.fn(f)
-			if err != nil {
-				return v, err
+				return pyval.Value{}, err
 			}
 			if err := d.Set(ctx, k, v); err != nil {
 				return pyval.Value{}, errAt(err, pos)

@@ -328,11 +328,7 @@ func mLog(ctx *context, args []value, kw []keyword) (value, error) {
 // math2 is CPython's two-argument pattern (atan2, copysign, fmod, pow ...).
 func math2(name string, f func(x, y float64) (float64, error)) value {
 	g := func(ctx *context, a, b value) (value, error) {
-		x, err := realArg(a)
-		if err != nil {
-			return value{}, err
-		}
-		y, err := realArg(b)
+		x, y, err := realArgs2(ctx, a, b)
 		if err != nil {
 			return value{}, err
 		}
@@ -355,6 +351,22 @@ func math2(name string, f func(x, y float64) (float64, error)) value {
 			return g(ctx, args[0], args[1])
 		},
 	})
+}
+
+// realArgs2 converts the two arguments of a two-argument math function.
+// Python 2's math_2 converts both before it looks for an error, so there
+// the second argument's error replaces the first's (fmod(10**400, None):
+// TypeError, not OverflowError).
+func realArgs2(ctx *context, a, b value) (x, y float64, err error) {
+	x, errx := realArg(a)
+	if errx != nil && (ctx == nil || !ctx.Py2) {
+		return 0, 0, errx
+	}
+	y, erry := realArg(b)
+	if erry != nil {
+		return 0, 0, erry
+	}
+	return x, y, errx
 }
 
 func mFmod(x, y float64) (float64, error) {
@@ -496,6 +508,17 @@ func mHypot(ctx *context, args []value, kw []keyword) (value, error) {
 	}
 	if err := ctx.Step(int64(len(args))); err != nil {
 		return value{}, err
+	}
+	if ctx != nil && ctx.Py2 {
+		// Python 2's hypot(x, y) is a math_2 function.
+		if len(args) != 2 {
+			return value{}, typeErr("hypot expected 2 arguments, got %d", len(args))
+		}
+		x, y, err := realArgs2(ctx, args[0], args[1])
+		if err != nil {
+			return value{}, err
+		}
+		return pyval.Float(exactNorm([]float64{x, y})), nil
 	}
 	vs := make([]float64, len(args))
 	for i, a := range args {

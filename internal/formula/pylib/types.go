@@ -426,7 +426,7 @@ func tXrange(ctx *context, args []value, kw []keyword) (value, error) {
 }
 
 func tLong(ctx *context, args []value, kw []keyword) (value, error) {
-	return tInt(ctx, args, kw)
+	return intOf(ctx, args, kw, "long")
 }
 
 func tFloat(ctx *context, args []value, kw []keyword) (value, error) {
@@ -448,16 +448,23 @@ func tFloat(ctx *context, args []value, kw []keyword) (value, error) {
 		return pyval.Float(f), err
 	case pyval.StrKind, pyval.BytesKind:
 		// pyval.ToFloat is float()'s text grammar (whitespace as CPython
-		// strips it, PEP 515 underscores, signed nan); only Python 2's
-		// message differs: it shows the text, not its repr.
-		f, err := pyval.ToFloat(ctx, a)
-		if err != nil && ctx.Py2 && a.K == pyval.StrKind {
-			return value{}, valueErr("could not convert string to float: %s", a.String())
+		// strips it, PEP 515 underscores, signed nan).
+		if ctx.Py2 {
+			// Python 2's is strtod's (no underscores), and its messages
+			// show the text, not its repr.
+			t := strings.Trim(a.String(), py2Space)
+			if n := floatPrefix(t); n == 0 || n != len(t) {
+				return value{}, floatErrPy2(a.String())
+			}
 		}
+		f, err := pyval.ToFloat(ctx, a)
 		if err != nil {
 			return value{}, err
 		}
 		return pyval.Float(f), nil
+	}
+	if ctx.Py2 {
+		return value{}, typeErr("float() argument must be a string or a number")
 	}
 	return value{}, typeErr("float() argument must be a string or a real number, not '%s'", pyval.TypeName(a))
 }
@@ -472,16 +479,21 @@ func quote(s string) string {
 }
 
 func tInt(ctx *context, args []value, kw []keyword) (value, error) {
+	return intOf(ctx, args, kw, "int")
+}
+
+// intOf is int() and Python 2's long() (fn).
+func intOf(ctx *context, args []value, kw []keyword, fn string) (value, error) {
 	var a [2]value
-	p := params{fn: "int", names: []string{"x", "base"}, npos: 2, nreq: 0}
-	// x is positional-only; base may be a keyword.
+	p := params{fn: fn, names: []string{"x", "base"}, npos: 2, nreq: 0}
+	// x is positional-only (Python 3); base may be a keyword.
 	for _, k := range kw {
-		if k.Name != "base" {
-			return value{}, typeErr("'%s' is an invalid keyword argument for int()", k.Name)
+		if k.Name != "base" && !(ctx.Py2 && k.Name == "x") {
+			return value{}, typeErr("'%s' is an invalid keyword argument for %s()", k.Name, fn)
 		}
 	}
 	if len(args) > 2 {
-		return value{}, typeErr("int() takes at most 2 arguments (%d given)", len(args))
+		return value{}, typeErr("%s() takes at most 2 arguments (%d given)", fn, len(args))
 	}
 	p.kwOK = true
 	if err := p.bind(args, kw, a[:]); err != nil {
@@ -490,7 +502,7 @@ func tInt(ctx *context, args []value, kw []keyword) (value, error) {
 	x, baseV := a[0], a[1]
 	if x.IsUndefined() {
 		if !baseV.IsUndefined() {
-			return value{}, typeErr("int() missing string argument")
+			return value{}, typeErr("%s() missing string argument", fn)
 		}
 		return pyval.Int(0), nil
 	}
@@ -503,21 +515,24 @@ func tInt(ctx *context, args []value, kw []keyword) (value, error) {
 		case pyval.FloatKind:
 			return floatToInt(x.Float64())
 		case pyval.StrKind, pyval.BytesKind:
-			return parseIntValue(ctx, x, 10)
+			return parseIntValue(ctx, x, 10, fn)
+		}
+		if ctx.Py2 {
+			return value{}, typeErr("%s() argument must be a string or a number, not '%s'", fn, pyval.TypeName(x))
 		}
 		return value{}, typeErr("int() argument must be a string, a bytes-like object or a real number, not '%s'", pyval.TypeName(x))
 	}
 	if x.K != pyval.StrKind && x.K != pyval.BytesKind {
-		return value{}, typeErr("int() can't convert non-string with explicit base")
+		return value{}, typeErr("%s() can't convert non-string with explicit base", fn)
 	}
 	b, err := smallIndex(baseV)
 	if err != nil {
 		return value{}, err
 	}
 	if b != 0 && (b < 2 || b > 36) {
-		return value{}, valueErr("int() base must be >= 2 and <= 36, or 0")
+		return value{}, valueErr("%s() base must be >= 2 and <= 36, or 0", fn)
 	}
-	return parseIntValue(ctx, x, int(b))
+	return parseIntValue(ctx, x, int(b), fn)
 }
 
 // floatToInt truncates toward zero (int(f), math.trunc).
@@ -536,9 +551,21 @@ func floatToInt(f float64) (value, error) {
 	return intResult(b), nil
 }
 
-func parseIntValue(ctx *context, x value, base int) (value, error) {
+// parseIntValue is int(x, base) (fn: "int", or "long" in Python 2) of a
+// str or bytes x.
+func parseIntValue(ctx *context, x value, base int, fn string) (value, error) {
 	s := x.String()
-	if len(s) > 4300 && base != 2 && base != 4 && base != 8 && base != 16 && base != 32 {
+	if ctx.Py2 {
+		if err := ctx.Step(int64(len(s)/64 + 1)); err != nil {
+			return value{}, err
+		}
+		b, read, ok := parseIntPy2(s, base, fn == "long")
+		if !ok {
+			return value{}, intErrPy2(ctx, s, base, read, fn == "long")
+		}
+		return intResult(b), nil
+	}
+	if len(s) > 4300 && !ctx.Py2 && base != 2 && base != 4 && base != 8 && base != 16 && base != 32 {
 		// CPython's int max str digits limit (3.11+).
 		if n := len(strings.TrimSpace(s)); n > 4300 {
 			return value{}, valueErr("Exceeds the limit (4300 digits) for integer string conversion: value has %d digits; use sys.set_int_max_str_digits() to increase the limit", n)
@@ -553,7 +580,8 @@ func parseIntValue(ctx *context, x value, base int) (value, error) {
 		if r == "" {
 			r = quote(s)
 		}
-		return value{}, valueErr("invalid literal for int() with base %d: %s", base, r)
+		// CPython's %.200R: the repr cut to 200 characters.
+		return value{}, valueErr("invalid literal for int() with base %d: %s", base, pyval.TruncRunes(r, 200))
 	}
 	return intResult(b), nil
 }

@@ -129,7 +129,7 @@ func ToInt(ctx *Context, v Value, base int) (Value, error) {
 		if base == 1 || base > 36 {
 			return Value{}, valueError("int() base must be >= 2 and <= 36, or 0")
 		}
-		r, err := parsePyInt(asciiDigits(strings.TrimFunc(v.String(), unicode.IsSpace)), base)
+		r, err := parsePyInt(asciiDigits(strings.TrimFunc(v.String(), unicode.IsSpace)), base, !ctx.py2())
 		if err != nil {
 			return Value{}, err
 		}
@@ -138,7 +138,8 @@ func ToInt(ctx *Context, v Value, base int) (Value, error) {
 			if err != nil {
 				return Value{}, err
 			}
-			return Value{}, valueError("invalid literal for int() with base " + strconv.Itoa(base) + ": " + rep)
+			// CPython's %.200R: the repr cut to 200 characters.
+			return Value{}, valueError("invalid literal for int() with base " + strconv.Itoa(base) + ": " + TruncRunes(rep, 200))
 		}
 		return r, nil
 	}
@@ -146,7 +147,8 @@ func ToInt(ctx *Context, v Value, base int) (Value, error) {
 }
 
 // parsePyInt returns Undefined (and no error) for invalid literals.
-func parsePyInt(s string, base int) (Value, error) {
+// digitLimit applies Python 3's 4300-digit limit.
+func parsePyInt(s string, base int, digitLimit bool) (Value, error) {
 	neg := false
 	if s != "" && (s[0] == '+' || s[0] == '-') {
 		neg = s[0] == '-'
@@ -185,7 +187,7 @@ func parsePyInt(s string, base int) (Value, error) {
 			return Value{}, nil
 		}
 	}
-	if base&(base-1) != 0 && len(clean) > MaxStrDigits {
+	if digitLimit && base&(base-1) != 0 && len(clean) > MaxStrDigits {
 		return Value{}, valueError("Exceeds the limit (4300 digits) for integer string conversion: value has " + strconv.Itoa(len(clean)) + " digits; use sys.set_int_max_str_digits() to increase the limit")
 	}
 	if len(clean) <= 18 && base <= 10 || len(clean) <= 15 {
@@ -246,4 +248,16 @@ func IntValue(v Value) (int64, bool) {
 		return int64(v.N), true
 	}
 	return 0, false
+}
+
+// TruncRunes returns s cut to at most n characters, as C's "%.nR" and
+// "%.nS" cut a repr or str in CPython's messages.
+func TruncRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
 }

@@ -286,7 +286,7 @@ func formatIntSpec(ctx *Context, v Value, fs fmtSpec) (string, error) {
 	case 'X':
 		digits, prefix, group = strings.ToUpper(abs.Text(16)), "0X", 4
 	default:
-		s, err := intString(abs)
+		s, err := intString(ctx, abs)
 		if err != nil {
 			return "", err
 		}

@@ -447,7 +447,7 @@ func formatIntPct(ctx *Context, n Value, conv rune, sp pctSpec) (string, error) 
 			prefix = "0o"
 		}
 	default:
-		s, err := intString(abs)
+		s, err := intString(ctx, abs)
 		if err != nil {
 			return "", err
 		}

@@ -47,7 +47,7 @@ func ToStr(ctx *Context, v Value) (string, error) {
 		}
 		return floatRepr(v.Float64()), nil
 	case BigKind:
-		return intString(v.O.(*big.Int))
+		return intString(ctx, v.O.(*big.Int))
 	case ObjectKind:
 		if s, ok := v.O.(interface{ Str() string }); ok {
 			return s.Str(), nil
@@ -56,8 +56,12 @@ func ToStr(ctx *Context, v Value) (string, error) {
 	return Repr(ctx, v)
 }
 
-// intString converts a big int to decimal, with CPython's 4300-digit limit.
-func intString(b *big.Int) (string, error) {
+// intString converts a big int to decimal, with CPython 3's 4300-digit limit
+// (Python 2 has none: the size budget bounds its ints).
+func intString(ctx *Context, b *big.Int) (string, error) {
+	if ctx.py2() {
+		return b.String(), nil
+	}
 	// Reject obviously huge numbers before converting (as CPython does).
 	if float64(b.BitLen())*0.30102999566398120 > MaxStrDigits+1 {
 		return "", errStrDigits
@@ -132,7 +136,7 @@ func (r *reprState) repr(v Value) error {
 	case IntKind:
 		sb.WriteString(strconv.FormatInt(int64(v.N), 10))
 	case BigKind:
-		s, err := intString(v.O.(*big.Int))
+		s, err := intString(r.ctx, v.O.(*big.Int))
 		if err != nil {
 			return err
 		}

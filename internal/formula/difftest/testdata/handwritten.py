@@ -39,7 +39,7 @@ CASES = {
         "123456789*987654321", "12345678901234567890*98765432109876543210", "3*10**40//7",
         "int('-0')", "int(' 42 ')", "int('0x10', 16)", "int('10', 2)", "int('z', 36)", "int('1_000')",
         "int(3.99)", "int(-3.99)", "int(1e20)", "int('abc')", "int('')", "int('1.5')", "int(None)",
-        "int(float('inf'))", "int(float('nan'))", "int(True)", "int('12', 1)",
+        "int(float('inf'))", "int(float('nan'))", "int(True)", "int('12', 1)", "int('x' * 300)", "int('é' * 201)", "int(b'x' * 300)", "int('x' * 199)",
         "hex(255)", "hex(-255)", "oct(8)", "bin(5)", "bin(-5)", "hex(2**70)", "abs(-7)", "abs(-7.5)", "abs(True)",
         "round(2.5)", "round(3.5)", "round(-2.5)", "round(2.675, 2)", "round(1.5)", "round(0.5)",
         "round(1234.5678, -2)", "round(1234, -2)", "round(1250, -2)", "round(7, 1)", "round(2.5, 0)",

@@ -47,6 +47,20 @@ CASES = [
     "{1: 2, 3: 4} > {1: 2, 2: 0}", "{'a': [1]} < {'a': (1,)}", "cmp({}, {})", "cmp({1: None}, {2: None})",
     "max({1: 1}, {0: 5})", "sorted([{1: 1}, {0: 5}, {}])", "{'a': 1, 'b': 2.5} >= {'x': [1, 2], 'y': {'z': None}}",
     "copysign(1.0, float('nan'))", "copysign(1.0, float('-nan'))", "copysign(1.0, float(' NaN '))",
+    # dict items: the value is evaluated before the key
+    "{''[-3]: [].index(1)}", "{[].index(1): ''[-3]}", "{''[-3]: [].index(1) for _ in [1]}", "{1: 2, 3: 1/0}",
+    # math_2 converts both arguments: the second one's error wins; hypot takes two
+    "fmod(10**400, None)", "atan2(None, 10**400)", "pow(10**400, 'a')", "copysign(10**400, [])",
+    "hypot(10**400, None)", "hypot(3, 4)", "hypot(1, 2, 3)", "hypot(1)", "ldexp(10**400, None)",
+    # no 4300-digit limit
+    "len(repr(((10**20) ** 19) ** 17))", "len(str(7**6000))", "int('1' * 5000) % 1000", "'%d' % 7**5000 == str(7**5000)",
+    # int(), long() and float() of text: strtol's and strtod's grammar and Python 2's messages
+    "int('1_000')", "float('1_0.5')", "int('017', 0)", "int('08', 0)", "long('08', 0)", "int('00', 0)",
+    "int('0b11', 0)", "int('0o17', 0)", "int('+ 3')", "int(' - 3 ')", "int(' 12L ')", "long(' 12L ')", "int('0x', 16)",
+    "int('  x  ')", "long('  x  ')", "int('x' * 300)", "long('x' * 300)", "int('')", "long(' ')", "int('-')",
+    "float('x' * 300)", "float('1' * 300 + 'x')", "float('  1e  ')", "float(' x ')", "float('')", "float('1.5.5')",
+    "float('--1')", "float('in')", "float('nanx')", "float('infinity')", "float(' 1.5 ')", "float('.5')", "float('5.')",
+    "float('1E+5')", "float(None)", "int(None)", "long(None)", "int([])", "long('x')", "int(x='3')", "int('x', 1)",
 ]
 
 
