@@ -172,6 +172,9 @@ func rRandrange(ctx *context, args []value, kw []keyword) (value, error) {
 	if err != nil {
 		return value{}, err
 	}
+	if ctx.Py2 {
+		return randrange2(ctx, r, a[0], a[1], a[2])
+	}
 	return randrange(ctx, r, a[0], a[1], a[2])
 }
 
@@ -251,6 +254,13 @@ func rRandint(ctx *context, a, b value) (value, error) {
 	if err != nil {
 		return value{}, err
 	}
+	if ctx.Py2 {
+		hi, err := randrangeArg(b, "stop")
+		if err != nil {
+			return value{}, err
+		}
+		return randrange2(ctx, r, a, intResult(hi.Add(hi, big.NewInt(1))), value{})
+	}
 	// Fast path: small ints, step 1.
 	if a.K == pyval.IntKind && b.K == pyval.IntKind {
 		lo, hi := a.Int64(), b.Int64()
@@ -278,6 +288,9 @@ func rChoice(ctx *context, seq value) (value, error) {
 	r, err := rng(ctx)
 	if err != nil {
 		return value{}, err
+	}
+	if ctx.Py2 {
+		return choice2(ctx, r, seq)
 	}
 	if seq.K == pyval.DictKind || seq.K == pyval.SetKind || seq.K == pyval.IterKind {
 		if seq.K != pyval.DictKind {
@@ -313,6 +326,9 @@ func rShuffle(ctx *context, x value) (value, error) {
 		return value{}, typeErr("object of type '%s' has no len()", pyval.TypeName(x))
 	}
 	items := x.O.(*pyval.List).Items
+	if ctx.Py2 {
+		return pyval.None, shuffle2(ctx, r, items)
+	}
 	for i := len(items) - 1; i >= 1; i-- {
 		j, err := randbelowInt(ctx, r, i+1)
 		if err != nil {
@@ -334,6 +350,12 @@ func rSample(ctx *context, args []value, kw []keyword) (value, error) {
 		return value{}, err
 	}
 	pop := a[0]
+	if ctx.Py2 {
+		if !a[2].IsUndefined() {
+			return value{}, typeErr("sample() got an unexpected keyword argument 'counts'")
+		}
+		return sample2(ctx, r, pop, a[1])
+	}
 	switch pop.K {
 	case pyval.ListKind, pyval.TupleKind, pyval.StrKind, pyval.RangeKind, pyval.BytesKind:
 	default:

@@ -1,0 +1,222 @@
+package pylib
+
+import (
+	"math"
+	"math/big"
+
+	"chaoslab/internal/formula/pyval"
+)
+
+// Python 2.7's random.py draws integers differently from Python 3: below
+// 2^53 an index is int(random() * n), one draw of random() (53 bits), where
+// Python 3 takes getrandbits(n.bit_length()) until it is below n. The same
+// seed therefore gives other randint, choice, randrange, shuffle and sample
+// results; the real configurations were written for Python 2, so Python 2
+// mode draws as 2.7 did (random(), uniform() and gauss() are the same in
+// both).
+
+// maxWidth2 is random.py's _maxwidth, 1L << BPF (53).
+const maxWidth2 = 1 << 53
+
+// randbelow2 is Python 2's int(random() * n) for 0 < n < 2^53, and
+// _randbelow(n) beyond.
+func randbelow2(ctx *context, r pyval.Rand, n *big.Int) (*big.Int, error) {
+	if n.IsInt64() && n.Int64() < maxWidth2 {
+		if err := ctx.Step(1); err != nil {
+			return nil, err
+		}
+		// n is exact as a float; the product is rounded once, as Python's.
+		return big.NewInt(int64(r.Random() * float64(n.Int64()))), nil
+	}
+	// k = int(1.00001 + log(n-1, 2.0)): 2**k > n-1 > 2**(k-2).
+	m := new(big.Int).Sub(n, big.NewInt(1))
+	k := int(1.00001 + bigLog(m)/crLogAny(2.0))
+	for {
+		if err := ctx.Step(int64(k/64) + 1); err != nil {
+			return nil, err
+		}
+		if v := getrandbits(r, k); v.Cmp(n) < 0 {
+			return v, nil
+		}
+	}
+}
+
+// bigLog is Python's math.log of a positive int: of its float value, or
+// through frexp when it is too large for a float.
+func bigLog(m *big.Int) float64 {
+	if f, _ := new(big.Float).SetInt(m).Float64(); !math.IsInf(f, 0) {
+		return crLogAny(f)
+	}
+	// x = mant * 2**e with 0.5 <= mant < 1 (CPython's _PyLong_Frexp).
+	e := m.BitLen()
+	mant, _ := new(big.Float).SetMantExp(new(big.Float).SetInt(m), -e).Float64()
+	return crLogAny(mant) + float64(e)*crLogAny(2.0)
+}
+
+// index2 is int(random() * n) for an int n in [1, 2^53).
+func index2(ctx *context, r pyval.Rand, n int) (int, error) {
+	v, err := randbelow2(ctx, r, big.NewInt(int64(n)))
+	if err != nil {
+		return 0, err
+	}
+	return int(v.Int64()), nil
+}
+
+// randrange2 is Python 2's randrange(start, stop, step).
+func randrange2(ctx *context, r pyval.Rand, startV, stopV, stepV value) (value, error) {
+	start, err := randrangeArg(startV, "arg 1")
+	if err != nil {
+		return value{}, err
+	}
+	if stopV.IsUndefined() || isNone(stopV) {
+		if start.Sign() > 0 {
+			v, err := randbelow2(ctx, r, start)
+			if err != nil {
+				return value{}, err
+			}
+			return intResult(v), nil
+		}
+		return value{}, valueErr("empty range for randrange()")
+	}
+	stop, err := randrangeArg(stopV, "stop")
+	if err != nil {
+		return value{}, err
+	}
+	width := new(big.Int).Sub(stop, start)
+	step := big.NewInt(1)
+	if !stepV.IsUndefined() {
+		if step, err = randrangeArg(stepV, "step"); err != nil {
+			return value{}, err
+		}
+	}
+	if step.IsInt64() && step.Int64() == 1 {
+		if width.Sign() > 0 {
+			v, err := randbelow2(ctx, r, width)
+			if err != nil {
+				return value{}, err
+			}
+			return intResult(v.Add(v, start)), nil
+		}
+		return value{}, valueErr("empty range for randrange() (%s,%s, %s)", start, stop, width)
+	}
+	var n *big.Int
+	switch step.Sign() {
+	case 1:
+		n = new(big.Int).Add(width, step)
+		n.Sub(n, big.NewInt(1))
+	case -1:
+		n = new(big.Int).Add(width, step)
+		n.Add(n, big.NewInt(1))
+	default:
+		return value{}, valueErr("zero step for randrange()")
+	}
+	floorDiv(n, step)
+	if n.Sign() <= 0 {
+		return value{}, valueErr("empty range for randrange()")
+	}
+	v, err := randbelow2(ctx, r, n)
+	if err != nil {
+		return value{}, err
+	}
+	v.Mul(v, step)
+	return intResult(v.Add(v, start)), nil
+}
+
+// choice2 is Python 2's seq[int(random() * len(seq))]: an empty sequence
+// raises the IndexError of its indexing, a dict is indexed by that int.
+func choice2(ctx *context, r pyval.Rand, seq value) (value, error) {
+	n, err := pyval.Len(ctx, seq)
+	if err != nil {
+		return value{}, err
+	}
+	if err := ctx.Step(1); err != nil {
+		return value{}, err
+	}
+	i := int64(r.Random() * float64(n))
+	return pyval.GetItem(ctx, seq, pyval.Int(i))
+}
+
+// shuffle2 is Python 2's shuffle of a list.
+func shuffle2(ctx *context, r pyval.Rand, items []value) error {
+	for i := len(items) - 1; i >= 1; i-- {
+		j, err := index2(ctx, r, i+1)
+		if err != nil {
+			return err
+		}
+		items[i], items[j] = items[j], items[i]
+	}
+	return nil
+}
+
+// sample2 is Python 2's sample(population, k): any sized iterable (a set
+// or a dict as its list), the same pool and set strategies as Python 3 but
+// with Python 2's draws.
+func sample2(ctx *context, r pyval.Rand, pop value, kv value) (value, error) {
+	n, err := pyval.Len(ctx, pop)
+	if err != nil {
+		return value{}, err
+	}
+	k, err := smallIndex(kv)
+	if err != nil {
+		return value{}, err
+	}
+	if k < 0 || k > int64(n) {
+		return value{}, valueErr("sample larger than population")
+	}
+	if err := ctx.CheckSize(int(k)); err != nil {
+		return value{}, err
+	}
+	result := make([]value, k)
+	setsize := 21
+	if k > 5 {
+		setsize += int(libmPow(4, math.Ceil(crLogAny(float64(k*3))/crLogAny(4))))
+	}
+	_, indexable := seqItems(pop)
+	indexable = indexable || pop.K == pyval.RangeKind || pop.K == pyval.StrKind || pop.K == pyval.BytesKind
+	if n <= setsize || pop.K == pyval.DictKind {
+		pool, err := collect(ctx, pop)
+		if err != nil {
+			return value{}, err
+		}
+		for i := 0; i < int(k); i++ {
+			j, err := index2(ctx, r, n-i)
+			if err != nil {
+				return value{}, err
+			}
+			result[i] = pool[j]
+			pool[j] = pool[n-i-1]
+		}
+		return pyval.NewList(result), nil
+	}
+	if !indexable {
+		// population[j] raises TypeError for a set after the first draw;
+		// random.py then samples tuple(pop), drawing anew.
+		if k > 0 {
+			if _, err := index2(ctx, r, n); err != nil {
+				return value{}, err
+			}
+		}
+		items, err := collect(ctx, pop)
+		if err != nil {
+			return value{}, err
+		}
+		return sample2(ctx, r, pyval.NewTuple(items), kv)
+	}
+	selected := make(map[int]bool, k)
+	for i := 0; i < int(k); i++ {
+		j, err := index2(ctx, r, n)
+		if err != nil {
+			return value{}, err
+		}
+		for selected[j] {
+			if j, err = index2(ctx, r, n); err != nil {
+				return value{}, err
+			}
+		}
+		selected[j] = true
+		if result[i], err = pyval.GetItem(ctx, pop, pyval.Int(int64(j))); err != nil {
+			return value{}, err
+		}
+	}
+	return pyval.NewList(result), nil
+}
