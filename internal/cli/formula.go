@@ -88,10 +88,16 @@ An EXPR starting with "-" must follow "--".`,
 			if err != nil {
 				return report(err)
 			}
+			// The bound names are the namespace too, as eval(EXPR, names)
+			// makes them: locals() shows them.
 			ns, _ := pyval.NewDict()
 			env := prog.NewEnv(ctx)
 			env.Namespace = ns
-			for name, v := range values {
+			for _, kv := range vars {
+				name, _, _ := strings.Cut(kv, "=")
+				name = strings.TrimSpace(name)
+				v := values[name]
+				ns.SetStr(name, v)
 				if i := prog.Slot(name); i >= 0 {
 					env.Vars[i] = v
 				}

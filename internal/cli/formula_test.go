@@ -32,6 +32,8 @@ func TestFormulaEval(t *testing.T) {
 		{[]string{"formula", "eval", "--", "-2**2"}, "-4\n", "", 0},
 		{[]string{"formula", "eval", "--var", "v=-2**63", "v - 1"}, "-9223372036854775809\n", "", 0},
 		{[]string{"formula", "eval", "--var", "x=float('nan')", "x != x"}, "True\n", "", 0},
+		{[]string{"formula", "eval", "--var", "y=2", "--var", "x=1", "locals().get('x'), locals()"}, "(1, {'y': 2, 'x': 1})\n", "", 0},
+		{[]string{"formula", "eval", "--py2", "--seed", "0", "randint(0, 10), choice('abcde')"}, "(9, 'd')\n", "", 0},
 		{[]string{"formula", "names", "PRef + 1e-7*sin(PI*t)"}, "PRef\nsin\nPI\nt\n", "", 0},
 		{[]string{"formula", "names", "--json", "[x for x in v]"}, `["v"]` + "\n", "", 0},
 		{[]string{"formula", "check", "1+1", "a.b(c)"}, "", "", 0},

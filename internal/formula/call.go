@@ -41,6 +41,9 @@ func (c *compiler) call(e *syntax.Call, s *scope) (*cx, error) {
 			c.record(n.Id, n.Pos())
 			return dyn(func(f *frame) (pyval.Value, error) {
 				if f.env.Namespace != nil {
+					if h, ok := f.env.Ctx.Host.(LocalsHost); ok {
+						h.SyncLocals()
+					}
 					return pyval.Value{K: pyval.DictKind, O: f.env.Namespace}, nil
 				}
 				_, d := pyval.NewDict()

@@ -110,7 +110,8 @@ type Env struct {
 	Vars []pyval.Value
 	// Namespace is the persistent per-device namespace (DynamicDS's locals
 	// dict): consulted for unset Vars, written by Python 2 comprehension
-	// variables that leak, returned by locals(). May be nil.
+	// variables that leak, returned by locals() (after
+	// LocalsHost.SyncLocals). May be nil.
 	Namespace *pyval.Dict
 	// Ctx is the evaluation context (mode, budget, random source, host).
 	// Nil makes Eval create a default one (no random source, no host).
@@ -173,3 +174,10 @@ func (p *Program) Eval(env *Env) (pyval.Value, error) { return p.evalFast(env) }
 // comprehension variables, walrus targets), builtins included, in order of
 // first appearance.
 func (p *Program) FreeNames() []string { return p.free }
+
+// LocalsHost is implemented by a Context.Host whose namespace holds values
+// it keeps elsewhere (DynamicDS's locals dict holds every kept attribute's
+// last value): locals() calls SyncLocals before it returns Env.Namespace.
+type LocalsHost interface {
+	SyncLocals()
+}

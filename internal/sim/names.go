@@ -633,3 +633,30 @@ func cmdFunc(d *device, k int) pyval.Value {
 }
 
 var _ = fmt.Sprint
+
+var _ formula.LocalsHost = (*device)(nil)
+
+// SyncLocals writes the kept attributes' last values into the namespace,
+// where DynamicDS keeps them (self._locals[aname] = value after each
+// evaluation, None before the first), so that locals() shows them:
+// `TEST_BOOL=DevBoolean(not locals().get(ATTRIBUTE))` toggles. An
+// evaluation that raised leaves the previous value.
+func (d *device) SyncLocals() {
+	for i := range d.attrs {
+		a := &d.attrs[i]
+		if !a.keep && a.ue == ueNone {
+			continue
+		}
+		switch {
+		case a.err == nil && !a.val.IsUndefined():
+			d.ns.SetStr(a.name, a.val)
+		case !d.nsHas(a.name):
+			d.ns.SetStr(a.name, pyval.None)
+		}
+	}
+}
+
+func (d *device) nsHas(name string) bool {
+	_, ok := d.ns.GetStr(name)
+	return ok
+}

@@ -692,3 +692,44 @@ func TestWriteChecks(t *testing.T) {
 		t.Errorf("D after the writes = %v, want 3 (the refused ones change nothing)", got)
 	}
 }
+
+// TestLocals: locals() is DynamicDS's locals dict, which holds every kept
+// attribute's last value (None before its first evaluation): the corpus's
+// TEST_BOOL toggles, and another attribute reads it by name.
+func TestLocals(t *testing.T) {
+	w := newWorld(t, dev("a/b/c", map[string][]string{
+		"DynamicAttributes": {
+			"TEST_BOOL=DevBoolean(not locals().get(ATTRIBUTE))",
+			"TEST_STR=DevString(str(locals().get('TEST_BOOL')))",
+			"NAMES=DevString(str(sorted(k for k in locals() if k.startswith('TEST'))))",
+		},
+		"KeepTime":     {"0"},
+		"StartupDelay": {"0"},
+	}), Options{})
+	read := func(s float64, a string) string {
+		t.Helper()
+		r := read1(t, w, at(s), "a/b/c", a)
+		if r.Err != nil {
+			t.Fatalf("%s: %v", a, r.Err)
+		}
+		txt, err := pyval.Repr(nil, r.Value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Trim(txt, `"'`)
+	}
+	if got := read(1, "TEST_STR"); got != "None" {
+		t.Errorf("TEST_STR before TEST_BOOL was read = %s, want None", got)
+	}
+	for i, want := range []string{"True", "False", "True"} {
+		if got := read(2+float64(i), "TEST_BOOL"); got != want {
+			t.Errorf("read %d of TEST_BOOL = %s, want %s", i+1, got, want)
+		}
+		if got := read(2+float64(i), "TEST_STR"); got != want {
+			t.Errorf("TEST_STR after read %d = %s, want %s", i+1, got, want)
+		}
+	}
+	if got := read(9, "NAMES"); got != "['TEST_BOOL', 'TEST_STR']" {
+		t.Errorf("NAMES = %s", got)
+	}
+}
