@@ -2,6 +2,7 @@ package formula
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"chaoslab/internal/formula/pyval"
@@ -163,6 +164,11 @@ func enter(ctx *pyval.Context, pos syntax.Pos) error {
 // error messages.
 func (sig *lambdaSig) bind(ctx *pyval.Context, vars, args []pyval.Value, kw []pyval.Keyword, defs, kwdefs []pyval.Value) error {
 	const name = "<lambda>"
+	if ctx != nil && ctx.Py2 && sig.nkwonly == 0 && sig.nposonly == 0 {
+		if err := sig.py2Mismatch(args, kw); err != nil {
+			return err
+		}
+	}
 	n := len(args)
 	if n > sig.npos {
 		if sig.vararg < 0 {
@@ -237,6 +243,59 @@ func (sig *lambdaSig) bind(ctx *pyval.Context, vars, args []pyval.Value, kw []py
 	}
 	if len(missing) > 0 {
 		return pyval.Errorf("TypeError", "%s() missing %d required keyword-only %s: %s", name, len(missing), plural(len(missing), "argument"), nameList(missing))
+	}
+	return nil
+}
+
+// py2Mismatch is Python 2.7's error for a call that does not fit a lambda
+// of positional parameters (PyEval_EvalCodeEx: "takes exactly 1 argument
+// (2 given)"), in its order of checks, or nil.
+func (sig *lambdaSig) py2Mismatch(args []pyval.Value, kw []pyval.Keyword) error {
+	const name = "<lambda>"
+	n, given := len(args), len(args)+len(kw)
+	if sig.npos == 0 && sig.vararg < 0 && sig.kwarg < 0 {
+		if given > 0 {
+			return pyval.Errorf("TypeError", "%s() takes no arguments (%d given)", name, given)
+		}
+		return nil
+	}
+	if n > sig.npos && sig.vararg < 0 {
+		bound := "exactly"
+		if sig.ndefault > 0 {
+			bound = "at most"
+		}
+		return pyval.Errorf("TypeError", "%s() takes %s %d %s (%d given)", name, bound, sig.npos, plural(sig.npos, "argument"), given)
+	}
+	set := make([]bool, sig.npos)
+	for i := 0; i < n && i < sig.npos; i++ {
+		set[i] = true
+	}
+	for _, k := range kw {
+		i := slices.Index(sig.params[:sig.npos], k.Name)
+		switch {
+		case i < 0 && sig.kwarg < 0:
+			return pyval.Errorf("TypeError", "%s() got an unexpected keyword argument '%s'", name, k.Name)
+		case i >= 0 && set[i]:
+			return pyval.Errorf("TypeError", "%s() got multiple values for keyword argument '%s'", name, k.Name)
+		case i >= 0:
+			set[i] = true
+		}
+	}
+	required := sig.npos - sig.ndefault
+	for i := 0; i < required; i++ {
+		if !set[i] {
+			bound := "exactly"
+			if sig.vararg >= 0 || sig.ndefault > 0 {
+				bound = "at least"
+			}
+			have := 0
+			for _, ok := range set {
+				if ok {
+					have++
+				}
+			}
+			return pyval.Errorf("TypeError", "%s() takes %s %d %s (%d given)", name, bound, required, plural(required, "argument"), have)
+		}
 	}
 	return nil
 }

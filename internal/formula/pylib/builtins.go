@@ -59,7 +59,7 @@ func Builtins(py2 bool) map[string]value {
 		m["zip"] = builtin("zip", bZip)
 		m["cmp"] = builtin2("cmp", bCmp)
 		m["reduce"] = builtin("reduce", bReduce)
-		m["unichr"] = builtin1("unichr", bChr)
+		m["unichr"] = builtin1("unichr", bUnichr)
 		m["apply"] = builtin("apply", bApply)
 	} else {
 		m["ascii"] = builtin1("ascii", bASCII)
@@ -170,13 +170,22 @@ func bChr(ctx *context, a value) (value, error) {
 		return value{}, pyval.Errorf("OverflowError", "Python int too large to convert to C int")
 	}
 	i := a.Int64()
+	if ctx.Py2 && (i < 0 || i >= 256) {
+		// Python 2's chr makes a byte string.
+		return value{}, valueErr("chr() arg not in range(256)")
+	}
 	if i < 0 || i >= 0x110000 {
-		if ctx.Py2 {
-			return value{}, valueErr("unichr() arg not in range(0x110000) (wide Python build)")
-		}
 		return value{}, valueErr("chr() arg not in range(0x110000)")
 	}
 	return pyval.Str(string(rune(i))), nil
+}
+
+// bUnichr is Python 2's unichr.
+func bUnichr(ctx *context, a value) (value, error) {
+	if isInt(a) && a.K != pyval.BigKind && (a.Int64() < 0 || a.Int64() >= 0x110000) {
+		return value{}, valueErr("unichr() arg not in range(0x110000) (wide Python build)")
+	}
+	return bChr(&pyval.Context{}, a)
 }
 
 func bOrd(ctx *context, a value) (value, error) {
@@ -475,6 +484,9 @@ func minmax(ctx *context, name string, op pyval.CmpOp, args []value, kw []keywor
 		}
 	}
 	if len(args) == 0 {
+		if ctx.Py2 {
+			return value{}, typeErr("%s expected 1 arguments, got 0", name)
+		}
 		return value{}, typeErr("%s expected at least 1 argument, got 0", name)
 	}
 	if isNone(key) {

@@ -319,6 +319,9 @@ func decimalIndex(s string) (int, bool) {
 
 func (f *formatter) positional(n int) (value, error) {
 	if n < 0 || n >= len(f.args) {
+		if f.ctx.Py2 {
+			return value{}, pyval.Errorf("IndexError", "tuple index out of range")
+		}
 		return value{}, pyval.Errorf("IndexError", "Replacement index %d out of range for positional args tuple", n)
 	}
 	return f.args[n], nil

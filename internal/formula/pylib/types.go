@@ -445,6 +445,9 @@ func tFloat(ctx *context, args []value, kw []keyword) (value, error) {
 		return a, nil
 	case pyval.IntKind, pyval.BoolKind, pyval.BigKind:
 		f, _, err := toFloat(a)
+		if err != nil && ctx.Py2 {
+			return value{}, pyval.Errorf("OverflowError", "long int too large to convert to float")
+		}
 		return pyval.Float(f), err
 	case pyval.StrKind, pyval.BytesKind:
 		// pyval.ToFloat is float()'s text grammar (whitespace as CPython

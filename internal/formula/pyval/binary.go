@@ -51,11 +51,11 @@ func Binary(ctx *Context, op Op, a, b Value) (Value, error) {
 		case OpLShift, OpRShift, OpAnd, OpOr, OpXor, OpMatMul:
 			return Value{}, unsupported(ctx, op, a, b)
 		}
-		x, err := toFloatNum(a)
+		x, err := toFloatNum(ctx, a)
 		if err != nil {
 			return Value{}, err
 		}
-		y, err := toFloatNum(b)
+		y, err := toFloatNum(ctx, b)
 		if err != nil {
 			return Value{}, err
 		}
@@ -65,11 +65,11 @@ func Binary(ctx *Context, op Op, a, b Value) (Value, error) {
 }
 
 // toFloatNum converts an int, bool or float to float64.
-func toFloatNum(v Value) (float64, error) {
+func toFloatNum(ctx *Context, v Value) (float64, error) {
 	if v.K == FloatKind {
 		return v.Float64(), nil
 	}
-	return intToFloat(v)
+	return intToFloat(ctx, v)
 }
 
 // objBinary handles the non-numeric operand combinations.

@@ -19,7 +19,7 @@ func ToFloat(ctx *Context, v Value) (float64, error) {
 	case FloatKind:
 		return v.Float64(), nil
 	case IntKind, BoolKind, BigKind:
-		return intToFloat(v)
+		return intToFloat(ctx, v)
 	case StrKind, BytesKind:
 		s := v.String()
 		t := asciiDigits(strings.TrimFunc(s, unicode.IsSpace))

@@ -10,10 +10,11 @@ func overflowError(msg string) error { return &Exception{Type: "OverflowError", 
 func indexError(msg string) error    { return &Exception{Type: "IndexError", Msg: msg} }
 
 var (
-	errIntTooLargeForFloat = overflowError("int too large to convert to float")
-	errIndexSized          = overflowError("cannot fit 'int' into an index-sized integer")
-	errMathRange           = overflowError("(34, 'Numerical result out of range')")
-	errZeroNegPow          = zeroDivError("0.0 cannot be raised to a negative power")
+	errIntTooLargeForFloat  = overflowError("int too large to convert to float")
+	errLongTooLargeForFloat = overflowError("long int too large to convert to float")
+	errIndexSized           = overflowError("cannot fit 'int' into an index-sized integer")
+	errMathRange            = overflowError("(34, 'Numerical result out of range')")
+	errZeroNegPow           = zeroDivError("0.0 cannot be raised to a negative power")
 )
 
 // IsException reports whether err is an *Exception of the given type.

@@ -239,7 +239,7 @@ func alignText(s string, n int, fs fmtSpec) string {
 func formatIntSpec(ctx *Context, v Value, fs fmtSpec) (string, error) {
 	switch fs.typ {
 	case 'e', 'E', 'f', 'F', 'g', 'G', '%':
-		f, err := intToFloat(v)
+		f, err := intToFloat(ctx, v)
 		if err != nil {
 			return "", err
 		}

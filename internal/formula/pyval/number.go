@@ -96,13 +96,17 @@ func floorMod64(a, b int64) int64 {
 }
 
 // intToFloat converts an int value to float64 (round-half-even like
-// CPython), failing for ints beyond the float range.
-func intToFloat(v Value) (float64, error) {
+// CPython), failing for ints beyond the float range (a long, in Python 2's
+// words).
+func intToFloat(ctx *Context, v Value) (float64, error) {
 	if v.K != BigKind {
 		return float64(int64(v.N)), nil
 	}
 	f, _ := new(big.Float).SetInt(v.O.(*big.Int)).Float64()
 	if math.IsInf(f, 0) {
+		if ctx.py2() {
+			return 0, errLongTooLargeForFloat
+		}
 		return 0, errIntTooLargeForFloat
 	}
 	return f, nil
@@ -294,11 +298,11 @@ func bigTrueDiv(x, y *big.Int) (Value, error) {
 // intPow computes a ** b for ints.
 func intPow(ctx *Context, a, b Value) (Value, error) {
 	if intSign(b) < 0 {
-		x, err := intToFloat(a)
+		x, err := intToFloat(ctx, a)
 		if err != nil {
 			return Value{}, err
 		}
-		y, err := intToFloat(b)
+		y, err := intToFloat(ctx, b)
 		if err != nil {
 			return Value{}, err
 		}

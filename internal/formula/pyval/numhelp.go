@@ -24,11 +24,11 @@ func DivMod(ctx *Context, a, b Value) (Value, Value, error) {
 		return q, m, err
 	}
 	if isNumber(a) && isNumber(b) {
-		x, err := toFloatNum(a)
+		x, err := toFloatNum(ctx, a)
 		if err != nil {
 			return Value{}, Value{}, err
 		}
-		y, err := toFloatNum(b)
+		y, err := toFloatNum(ctx, b)
 		if err != nil {
 			return Value{}, Value{}, err
 		}

@@ -388,7 +388,11 @@ func (st *pctState) convert(conv rune, convPos int, sp pctSpec, arg Value) (stri
 		case arg.K == FloatKind:
 			f = arg.Float64()
 		case isInt(arg):
-			x, err := intToFloat(arg)
+			x, err := intToFloat(ctx, arg)
+			if err != nil && ctx.py2() {
+				// Python 2 reports the failed float() as a wrong type.
+				return "", typeError("float argument required, not " + typeName(ctx, arg))
+			}
 			if err != nil {
 				return "", err
 			}

@@ -61,6 +61,13 @@ CASES = [
     "float('x' * 300)", "float('1' * 300 + 'x')", "float('  1e  ')", "float(' x ')", "float('')", "float('1.5.5')",
     "float('--1')", "float('in')", "float('nanx')", "float('infinity')", "float(' 1.5 ')", "float('.5')", "float('5.')",
     "float('1E+5')", "float(None)", "int(None)", "long(None)", "int([])", "long('x')", "int(x='3')", "int('x', 1)",
+    # Python 2's wording of call errors and conversions
+    "(lambda x: x)()", "(lambda x: x)(1, 2)", "(lambda x, y=1: x)()", "(lambda x, y=1: x)(1, 2, 3)", "(lambda x, *a: x)()",
+    "(lambda: 1)(2)", "(lambda: 1)(a=2)", "(lambda x: x)(y=1)", "(lambda *a: a)(x=1)", "(lambda x: x)(1, x=2)",
+    "(lambda x, y: x)(y=1)", "(lambda x, y: x)(1, y=2, x=3)", "(lambda x, y, z=1: x)(z=1)", "(lambda **k: k)(1)",
+    "(lambda x, **k: (x, k))(1, x=2)", "(lambda x, **k: (x, k))(y=2)", "(lambda x, y: (x, y))(y=1, x=2)",
+    "float(10**400)", "10**400 * 1.0", "10**400 + 0.5", "'%f' % 10**400", "chr(65)", "chr(256)", "chr(-1)",
+    "unichr(0x110000)", "max()", "min()", "'{0}'.format()", "'{1}'.format(1)",
 ]
 
 
