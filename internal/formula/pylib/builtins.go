@@ -400,7 +400,34 @@ func bCmp(ctx *context, a, b value) (value, error) {
 	if gt {
 		return pyval.Int(1), nil
 	}
+	// Unordered (a NaN): Python 2 falls back to its default order, which
+	// for numbers of two types follows the type objects' addresses in the
+	// interpreter: bool, float, int, long in every CPython 2.7 build. Two
+	// numbers of one type are ordered by their own addresses, which nothing
+	// can reproduce; 0 then.
+	if ra, rb := numTypeRank(a), numTypeRank(b); ra >= 0 && rb >= 0 && ra != rb {
+		if ra < rb {
+			return pyval.Int(-1), nil
+		}
+		return pyval.Int(1), nil
+	}
 	return pyval.Int(0), nil
+}
+
+// numTypeRank orders Python 2's numeric types as their type objects lie in
+// memory (boolobject.o, floatobject.o, intobject.o, longobject.o), or -1.
+func numTypeRank(v value) int {
+	switch v.K {
+	case pyval.BoolKind:
+		return 0
+	case pyval.FloatKind:
+		return 1
+	case pyval.IntKind:
+		return 2
+	case pyval.BigKind:
+		return 3
+	}
+	return -1
 }
 
 func bReduce(ctx *context, args []value, kw []keyword) (value, error) {

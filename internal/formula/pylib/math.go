@@ -95,8 +95,10 @@ func mathFuncs() map[string]value {
 		}
 		return floorCeil(a, math.Trunc)
 	})
-	m["degrees"] = math1("degrees", func(x float64) float64 { return x * (180.0 / math.Pi) }, true)
-	m["radians"] = math1("radians", func(x float64) float64 { return x * (math.Pi / 180.0) }, false)
+	// degrees and radians are a bare product in CPython, without
+	// math_1's checks: degrees(1e307) is inf.
+	m["degrees"] = mathProduct("degrees", 180.0/math.Pi)
+	m["radians"] = mathProduct("radians", math.Pi/180.0)
 	m["isfinite"] = math1Any("isfinite", func(ctx *context, a value) (value, error) {
 		x, err := realArg(a)
 		return pyval.Bool(!math.IsInf(x, 0) && !math.IsNaN(x)), err
@@ -235,6 +237,19 @@ func math1(name string, f func(float64) float64, canOverflow bool) value {
 		}
 		return r, true
 	}
+	return v
+}
+
+// mathProduct is x * k as a math function (degrees, radians).
+func mathProduct(name string, k float64) value {
+	v := math1Any(name, func(ctx *context, a value) (value, error) {
+		x, err := realArg(a)
+		if err != nil {
+			return value{}, err
+		}
+		return pyval.Float(x * k), nil
+	})
+	v.O.(*pyval.Func).Float = func(x float64) (float64, bool) { return x * k, true }
 	return v
 }
 

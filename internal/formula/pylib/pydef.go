@@ -14,6 +14,10 @@ type pydef struct {
 	name  string
 	names []string // parameters, all positional-or-keyword
 	nreq  int      // the first nreq have no default
+	// class, when set, makes this a bound method of a module-level
+	// instance (random's functions are Random methods): Python 3 names it
+	// "Random.randint()", and both count self among the arguments.
+	class string
 }
 
 // bind fills out (len(names)) from args and kw; unbound optional slots stay
@@ -23,24 +27,28 @@ func (d *pydef) bind(ctx *context, args []value, kw []keyword, out []value) erro
 		return d.bind2(args, kw, out)
 	}
 	n := len(d.names)
+	self := 0
+	if d.class != "" {
+		self = 1
+	}
 	copy(out, args)
 	// CPython 3.11 (initialize_locals): keywords first, then too many
 	// positionals, then missing ones.
 	for _, k := range kw {
 		i := d.index(k.Name)
 		if i < 0 {
-			return pyval.Errorf("TypeError", "%s() got an unexpected keyword argument '%s'", d.name, k.Name)
+			return pyval.Errorf("TypeError", "%s() got an unexpected keyword argument '%s'", d.qualName(), k.Name)
 		}
 		if !out[i].IsUndefined() || i < len(args) {
-			return pyval.Errorf("TypeError", "%s() got multiple values for argument '%s'", d.name, k.Name)
+			return pyval.Errorf("TypeError", "%s() got multiple values for argument '%s'", d.qualName(), k.Name)
 		}
 		out[i] = k.Value
 	}
 	if len(args) > n {
 		if d.nreq == n {
-			return pyval.Errorf("TypeError", "%s() takes %d positional argument%s but %d were given", d.name, n, plural(n), len(args))
+			return pyval.Errorf("TypeError", "%s() takes %d positional argument%s but %d were given", d.qualName(), n+self, plural(n+self), len(args)+self)
 		}
-		return pyval.Errorf("TypeError", "%s() takes from %d to %d positional arguments but %d were given", d.name, d.nreq, n, len(args))
+		return pyval.Errorf("TypeError", "%s() takes from %d to %d positional arguments but %d were given", d.qualName(), d.nreq+self, n+self, len(args)+self)
 	}
 	var missing []string
 	for i := 0; i < d.nreq; i++ {
@@ -49,7 +57,7 @@ func (d *pydef) bind(ctx *context, args []value, kw []keyword, out []value) erro
 		}
 	}
 	if len(missing) > 0 {
-		return pyval.Errorf("TypeError", "%s() missing %d required positional argument%s: %s", d.name, len(missing), plural(len(missing)), joinNames(missing))
+		return pyval.Errorf("TypeError", "%s() missing %d required positional argument%s: %s", d.qualName(), len(missing), plural(len(missing)), joinNames(missing))
 	}
 	return nil
 }
@@ -57,13 +65,17 @@ func (d *pydef) bind(ctx *context, args []value, kw []keyword, out []value) erro
 // bind2 is Python 2.7's PyEval_EvalCodeEx order and wording.
 func (d *pydef) bind2(args []value, kw []keyword, out []value) error {
 	n := len(d.names)
+	self := 0
+	if d.class != "" {
+		self = 1
+	}
 	quant := "at most"
 	if d.nreq == n {
 		quant = "exactly"
 	}
 	if len(args) > n {
-		given := len(args) + len(kw)
-		return pyval.Errorf("TypeError", "%s() takes %s %d argument%s (%d given)", d.name, quant, n, plural(n), given)
+		given := len(args) + len(kw) + self
+		return pyval.Errorf("TypeError", "%s() takes %s %d argument%s (%d given)", d.name, quant, n+self, plural(n+self), given)
 	}
 	copy(out, args)
 	for _, k := range kw {
@@ -78,7 +90,7 @@ func (d *pydef) bind2(args []value, kw []keyword, out []value) error {
 	}
 	for i := 0; i < d.nreq; i++ {
 		if out[i].IsUndefined() {
-			given := 0
+			given := self
 			for _, v := range out {
 				if !v.IsUndefined() {
 					given++
@@ -88,10 +100,18 @@ func (d *pydef) bind2(args []value, kw []keyword, out []value) error {
 			if d.nreq == n {
 				q = "exactly"
 			}
-			return pyval.Errorf("TypeError", "%s() takes %s %d argument%s (%d given)", d.name, q, d.nreq, plural(d.nreq), given)
+			return pyval.Errorf("TypeError", "%s() takes %s %d argument%s (%d given)", d.name, q, d.nreq+self, plural(d.nreq+self), given)
 		}
 	}
 	return nil
+}
+
+// qualName is the name Python 3 gives the function in its messages.
+func (d *pydef) qualName() string {
+	if d.class != "" {
+		return d.class + "." + d.name
+	}
+	return d.name
 }
 
 func (d *pydef) index(name string) int {

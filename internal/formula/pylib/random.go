@@ -27,24 +27,51 @@ func randomFuncs() map[string]value {
 		"random":          builtin("random", rRandomCall),
 		"getrandbits":     builtin1("getrandbits", rGetrandbits),
 		"randrange":       builtin("randrange", rRandrange),
-		"randint":         builtin2("randint", rRandint),
-		"choice":          builtin1("choice", rChoice),
+		"randint":         randMethod2("randint", "a", "b", rRandint),
+		"choice":          randMethod1("choice", "seq", rChoice),
 		"choices":         builtin("choices", rChoices),
-		"shuffle":         builtin1("shuffle", rShuffle),
+		"shuffle":         randMethod1("shuffle", "x", rShuffle),
 		"sample":          builtin("sample", rSample),
-		"uniform":         builtin2("uniform", rUniform),
+		"uniform":         randMethod2("uniform", "a", "b", rUniform),
 		"triangular":      builtin("triangular", rTriangular),
 		"gauss":           builtin("gauss", rGauss),
 		"normalvariate":   builtin("normalvariate", rNormalvariate),
-		"lognormvariate":  builtin2("lognormvariate", rLognormvariate),
-		"expovariate":     builtin1("expovariate", rExpovariate),
-		"paretovariate":   builtin1("paretovariate", rParetovariate),
-		"weibullvariate":  builtin2("weibullvariate", rWeibullvariate),
-		"gammavariate":    builtin2("gammavariate", rGammavariate),
-		"betavariate":     builtin2("betavariate", rBetavariate),
-		"vonmisesvariate": builtin2("vonmisesvariate", rVonmisesvariate),
+		"lognormvariate":  randMethod2("lognormvariate", "mu", "sigma", rLognormvariate),
+		"expovariate":     randMethod1("expovariate", "lambd", rExpovariate),
+		"paretovariate":   randMethod1("paretovariate", "alpha", rParetovariate),
+		"weibullvariate":  randMethod2("weibullvariate", "alpha", "beta", rWeibullvariate),
+		"gammavariate":    randMethod2("gammavariate", "alpha", "beta", rGammavariate),
+		"betavariate":     randMethod2("betavariate", "alpha", "beta", rBetavariate),
+		"vonmisesvariate": randMethod2("vonmisesvariate", "mu", "kappa", rVonmisesvariate),
 		"seed":            builtin("seed", rSeed),
 	}
+}
+
+// randMethod1 and randMethod2 make a random function of one or two
+// parameters, which in Python is a bound method of the module's Random
+// instance: positional calls take the direct form, keywords and argument
+// errors follow a Python method's binding ("Random.randint() missing 1
+// required positional argument: 'b'").
+func randMethod1(name, p string, f func(ctx *context, a value) (value, error)) value {
+	d := &pydef{name: name, names: []string{p}, nreq: 1, class: "Random"}
+	return pyval.NewFunc(&pyval.Func{Name: name, F1: f, Fn: func(ctx *context, args []value, kw []keyword) (value, error) {
+		var a [1]value
+		if err := d.bind(ctx, args, kw, a[:]); err != nil {
+			return value{}, err
+		}
+		return f(ctx, a[0])
+	}})
+}
+
+func randMethod2(name, p1, p2 string, f func(ctx *context, a, b value) (value, error)) value {
+	d := &pydef{name: name, names: []string{p1, p2}, nreq: 2, class: "Random"}
+	return pyval.NewFunc(&pyval.Func{Name: name, F2: f, Fn: func(ctx *context, args []value, kw []keyword) (value, error) {
+		var a [2]value
+		if err := d.bind(ctx, args, kw, a[:]); err != nil {
+			return value{}, err
+		}
+		return f(ctx, a[0], a[1])
+	}})
 }
 
 var errNoRand = &pyval.Exception{Type: "RuntimeError", Msg: "no random source: the host did not inject a seeded generator (Context.Rand)"}
@@ -164,8 +191,7 @@ func randrangeArg(v value, what string) (*big.Int, error) {
 
 func rRandrange(ctx *context, args []value, kw []keyword) (value, error) {
 	var a [3]value
-	p := params{fn: "randrange", names: []string{"start", "stop", "step"}, npos: 3, nreq: 1, kwOK: true}
-	if err := p.bind(args, kw, a[:]); err != nil {
+	if err := randrangeDef.bind(ctx, args, kw, a[:]); err != nil {
 		return value{}, err
 	}
 	r, err := rng(ctx)
@@ -341,8 +367,17 @@ func rShuffle(ctx *context, x value) (value, error) {
 
 func rSample(ctx *context, args []value, kw []keyword) (value, error) {
 	var a [3]value
-	p := params{fn: "sample", names: []string{"population", "k", "counts"}, npos: 2, nreq: 2, kwOK: true}
-	if err := p.bind(args, kw, a[:]); err != nil {
+	// counts is keyword-only (Python 3.9): taken out before binding.
+	if !ctx.Py2 {
+		for i, k := range kw {
+			if k.Name == "counts" {
+				a[2] = k.Value
+				kw = append(kw[:i:i], kw[i+1:]...)
+				break
+			}
+		}
+	}
+	if err := sampleDef.bind(ctx, args, kw, a[:2]); err != nil {
 		return value{}, err
 	}
 	r, err := rng(ctx)
@@ -459,8 +494,7 @@ func rUniform(ctx *context, a, b value) (value, error) {
 
 func rTriangular(ctx *context, args []value, kw []keyword) (value, error) {
 	var a [3]value
-	p := params{fn: "triangular", names: []string{"low", "high", "mode"}, npos: 3, nreq: 0, kwOK: true}
-	if err := p.bind(args, kw, a[:]); err != nil {
+	if err := triangularDef.bind(ctx, args, kw, a[:]); err != nil {
 		return value{}, err
 	}
 	r, err := rng(ctx)
@@ -505,10 +539,32 @@ func rTriangular(ctx *context, args []value, kw []keyword) (value, error) {
 // muSigma binds (mu=0.0, sigma=1.0) for gauss and normalvariate.
 var muSigmaNames = []string{"mu", "sigma"}
 
-func muSigma(name string, args []value, kw []keyword) (float64, float64, error) {
+// The signatures of the random functions bound by name (package-level: a
+// pydef made per call would be allocated).
+var (
+	randrangeDef  = pydef{name: "randrange", names: []string{"start", "stop", "step"}, nreq: 1, class: "Random"}
+	triangularDef = pydef{name: "triangular", names: []string{"low", "high", "mode"}, class: "Random"}
+	seedDef       = pydef{name: "seed", names: []string{"a", "version"}, class: "Random"}
+	sampleDef     = pydef{name: "sample", names: []string{"population", "k"}, nreq: 2, class: "Random"}
+	// gauss and normalvariate, Python 3 and Python 2 (no defaults)
+	gaussDefs = [4]pydef{
+		{name: "gauss", names: muSigmaNames, class: "Random"},
+		{name: "gauss", names: muSigmaNames, nreq: 2, class: "Random"},
+		{name: "normalvariate", names: muSigmaNames, class: "Random"},
+		{name: "normalvariate", names: muSigmaNames, nreq: 2, class: "Random"},
+	}
+)
+
+func muSigma(ctx *context, name string, args []value, kw []keyword) (float64, float64, error) {
 	var a [2]value
-	p := params{fn: name, names: muSigmaNames, npos: 2, nreq: 0, kwOK: true}
-	if err := p.bind(args, kw, a[:]); err != nil {
+	i := 0
+	if name != "gauss" {
+		i = 2
+	}
+	if ctx.Py2 {
+		i++ // the defaults came in Python 3.11
+	}
+	if err := gaussDefs[i].bind(ctx, args, kw, a[:]); err != nil {
 		return 0, 0, err
 	}
 	mu, sigma := 0.0, 1.0
@@ -527,7 +583,7 @@ func muSigma(name string, args []value, kw []keyword) (float64, float64, error) 
 }
 
 func rGauss(ctx *context, args []value, kw []keyword) (value, error) {
-	mu, sigma, err := muSigma("gauss", args, kw)
+	mu, sigma, err := muSigma(ctx, "gauss", args, kw)
 	if err != nil {
 		return value{}, err
 	}
@@ -574,7 +630,7 @@ func normalvariate(r pyval.Rand, mu, sigma float64) float64 {
 }
 
 func rNormalvariate(ctx *context, args []value, kw []keyword) (value, error) {
-	mu, sigma, err := muSigma("normalvariate", args, kw)
+	mu, sigma, err := muSigma(ctx, "normalvariate", args, kw)
 	if err != nil {
 		return value{}, err
 	}
@@ -625,6 +681,9 @@ func rParetovariate(ctx *context, a value) (value, error) {
 		return value{}, pyval.Errorf("ZeroDivisionError", "float division by zero")
 	}
 	u := 1.0 - r.Random()
+	if ctx.Py2 {
+		return pyval.Float(1.0 / libmPow(u, 1.0/f[0])), nil // 2.7's rounding
+	}
 	return pyval.Float(libmPow(u, -1.0/f[0])), nil
 }
 
@@ -678,6 +737,17 @@ func gammavariate(ctx *context, r pyval.Rand, alpha, beta float64) (float64, err
 		}
 	}
 	if alpha == 1.0 {
+		if ctx.Py2 {
+			// 2.7: log(u) for u drawn until above 1e-7.
+			u := r.Random()
+			for u <= 1e-7 {
+				if err := ctx.Step(1); err != nil {
+					return 0, err
+				}
+				u = r.Random()
+			}
+			return -crLogAny(u) * beta, nil
+		}
 		return -crLogAny(1.0-r.Random()) * beta, nil
 	}
 	var x float64
@@ -798,8 +868,7 @@ func pyMod(x, y float64) float64 {
 
 func rSeed(ctx *context, args []value, kw []keyword) (value, error) {
 	var a [2]value
-	p := params{fn: "seed", names: []string{"a", "version"}, npos: 2, nreq: 0, kwOK: true}
-	if err := p.bind(args, kw, a[:]); err != nil {
+	if err := seedDef.bind(ctx, args, kw, a[:]); err != nil {
 		return value{}, err
 	}
 	r, err := rng(ctx)

@@ -326,6 +326,10 @@ func formatFloatSpec(ctx *Context, f float64, fs fmtSpec) (string, error) {
 		addDot0 = true
 		code = 'r'
 		defPrec = 0
+		if ctx.py2() {
+			// Python 2: 'g' at str()'s 12 digits (PyFloat_STR_PRECISION).
+			code, defPrec = 'g', 12
+		}
 	}
 	if typ == 'n' {
 		code = 'g'

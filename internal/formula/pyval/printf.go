@@ -237,6 +237,17 @@ func percentFormat(ctx *Context, format string, args Value, bytes bool) (string,
 		convPos := pos
 		i += size
 		pos++
+		if conv == '%' && ctx.py2() {
+			// Python 2: a '%' with flags or width takes no argument and
+			// is padded with blanks ("%5%" is "    %").
+			pad := strings.Repeat(" ", max(sp.width-1, 0))
+			if sp.minus {
+				out.write("%"+pad, len(format))
+			} else {
+				out.write(pad+"%", len(format))
+			}
+			continue
+		}
 		if !haveArg {
 			v, err := st.next()
 			if err != nil {
@@ -460,11 +471,16 @@ func formatIntPct(ctx *Context, n Value, conv rune, sp pctSpec) (string, error) 
 	if sp.prec > len(digits) {
 		digits = strings.Repeat("0", sp.prec-len(digits)) + digits
 	}
+	if ctx.py2() && sp.prec == 0 && abs.Sign() == 0 && n.K != BigKind {
+		// Python 2 formats an int with C's printf: precision 0 prints
+		// no digit for a zero.
+		digits = ""
+	}
 	if conv == 'o' && sp.alt && ctx.py2() {
 		// Python 2's alternate octal form is a leading 0, added only
 		// when the digits do not already start with one.
 		prefix = ""
-		if digits[0] != '0' {
+		if digits == "" || digits[0] != '0' {
 			prefix = "0"
 		}
 	}

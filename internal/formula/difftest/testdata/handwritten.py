@@ -269,6 +269,23 @@ CASES = {
         "sorted([(i * 37) % 101 for i in range(300)], key=lambda v: v if v != 50 else 'half')",
         "sorted(list(range(200)) * 2)[-3:]", "sorted(range(500), key=lambda v: -v)[:3]",
     ],
+    # The random functions are methods of a Random instance: keywords, and
+    # a method's argument errors.
+    "random/keywords": [
+        ("randint(a=1, b=10)", {}, 0), ("randint(1, b=3)", {}, 3), ("uniform(a=1, b=2)", {}, 0),
+        ("choice(seq=[1, 2])", {}, 0), ("expovariate(lambd=2)", {}, 0), ("gammavariate(alpha=1, beta=2)", {}, 0),
+        ("(lambda l: (shuffle(x=l), l)[1])([1, 2, 3])", {}, 0), ("lognormvariate(mu=0, sigma=1)", {}, 0),
+        ("betavariate(alpha=2, beta=3)", {}, 0), ("paretovariate(alpha=3)", {}, 0), ("weibullvariate(alpha=1, beta=2)", {}, 0),
+        ("vonmisesvariate(mu=1, kappa=2)", {}, 0), ("triangular(high=5)", {}, 0), ("randrange(stop=5)", {}, 0),
+        ("randrange(10, step=3)", {}, 0), ("sample(k=1, population=[5])", {}, 0), ("gauss(mu=1)", {}, 0),
+        "randint(1)", "randint(1, 2, 3)", "randint(1, a=3)", "randint(1, c=3)", "sample([1])", "randrange()",
+        "choice()", "uniform(1)", "triangular(1, 2, 3, 4)", "gauss(1, 2, 3)", "sample([1, 2], 1, x=1)",
+        "randrange(1, 2, 3, 4)",
+    ],
+    "math/plain": [
+        "degrees(1e307)", "radians(1e308)", "degrees(float('inf'))", "degrees(float('nan'))", "degrees(pi)",
+        "radians(180)", "degrees('a')", "degrees(10**400)",
+    ],
     "syntax": [
         "1 +", "(1", "1)", "[1, 2", "x = 1", "1 2", "if x: 1", "print 1", "`1`", "1 <> 2",
         "10L", "0777", "def f(): pass", "a b c", "f(x for x in y, 1)", "'abc", "1 if 2", "x ==", "import os",

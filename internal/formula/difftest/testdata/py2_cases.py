@@ -68,6 +68,15 @@ CASES = [
     "(lambda x, **k: (x, k))(1, x=2)", "(lambda x, **k: (x, k))(y=2)", "(lambda x, y: (x, y))(y=1, x=2)",
     "float(10**400)", "10**400 * 1.0", "10**400 + 0.5", "'%f' % 10**400", "chr(65)", "chr(256)", "chr(-1)",
     "unichr(0x110000)", "max()", "min()", "'{0}'.format()", "'{1}'.format(1)",
+    # a float formatted without a type: str()'s 12 digits
+    "'{:>10}'.format(1/3.)", "'{:10}'.format(0.1 + 0.2)", "'{:10}'.format(123456789012.5)", "format(1/3., '10')",
+    "'{:.3}'.format(1.0)", "'{:010}'.format(-2.5)", "'{:,}'.format(1234567.891)",
+    # cmp of unordered numbers; printf's precision 0 of a zero; a padded '%'
+    "cmp(float('nan'), 1)", "cmp(1, float('nan'))", "cmp(float('nan'), True)", "cmp(2**70, float('nan'))",
+    "'%.0d' % 0", "'%#.0x' % 0", "'%#.0o' % 0", "'%.0o' % 0", "'%+.0d' % 0", "'%5.0d|' % 0", "'%05.0d' % 0",
+    "'%.0d' % False", "'%.1d' % 0", "'%10.3%' % ()", "'%-5%|' % ()", "'%5%%d' % (3,)", "'%(a)5%' % {'a': 1}",
+    # Python 2's gammavariate(1, b) and paretovariate
+    "gammavariate(1, 2)", "paretovariate(3)", "gauss()", "randrange()",
 ]
 
 
