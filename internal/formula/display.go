@@ -108,11 +108,22 @@ func (c *compiler) list(e *syntax.List, s *scope) (*cx, error) {
 }
 
 func (c *compiler) set(e *syntax.Set, s *scope) (*cx, error) {
-	elts, _, err := c.elems(e.Elts, s)
+	elts, allConst, err := c.elems(e.Elts, s)
 	if err != nil {
 		return nil, err
 	}
 	pos := e.Pos()
+	if allConst && !c.py2 && len(e.Elts) > 2 && allCPythonConst(e.Elts) {
+		if layout, err := constSetLayout(c.fold, elts); err == nil {
+			return dyn(func(f *frame) (pyval.Value, error) {
+				set, v := pyval.NewSet(false)
+				if err := set.Update(f.env.Ctx, layout); err != nil {
+					return pyval.Value{}, errAt(err, pos)
+				}
+				return v, nil
+			}), nil
+		}
+	}
 	return dyn(func(f *frame) (pyval.Value, error) {
 		items, err := evalElems(f, elts, pos)
 		if err != nil {
@@ -126,6 +137,54 @@ func (c *compiler) set(e *syntax.Set, s *scope) (*cx, error) {
 		}
 		return v, nil
 	}), nil
+}
+
+// constSetLayout is the frozenset CPython 3 makes of a set display of more
+// than two constants ({5, 13, 21}), which the code then merges into an
+// empty set (BUILD_SET 0, LOAD_CONST, SET_UPDATE): the compiler builds the
+// frozenset from the items, and its constant merging builds it again from
+// the first one's iteration order. Each build can reorder the items, and
+// the order shows: {5, 13, 21} is {21, 5, 13}.
+func constSetLayout(ctx *pyval.Context, elts []argc) (pyval.Value, error) {
+	first, _ := pyval.NewSet(true)
+	for _, e := range elts {
+		if err := first.Add(ctx, e.x.val); err != nil {
+			return pyval.Value{}, err
+		}
+	}
+	again, v := pyval.NewSet(true)
+	for _, it := range first.Items() {
+		if err := again.Add(ctx, it); err != nil {
+			return pyval.Value{}, err
+		}
+	}
+	return v, nil
+}
+
+// allCPythonConst reports whether CPython's AST optimizer makes constants
+// of every element: literals, and unary and binary operations and tuples
+// of them (a name, even a global's, is not one).
+func allCPythonConst(elts []syntax.Expr) bool {
+	for _, e := range elts {
+		if !cpythonConst(e) {
+			return false
+		}
+	}
+	return true
+}
+
+func cpythonConst(e syntax.Expr) bool {
+	switch e := e.(type) {
+	case *syntax.Constant:
+		return true
+	case *syntax.UnaryOp:
+		return cpythonConst(e.X)
+	case *syntax.BinOp:
+		return cpythonConst(e.X) && cpythonConst(e.Y)
+	case *syntax.Tuple:
+		return allCPythonConst(e.Elts)
+	}
+	return false
 }
 
 func (c *compiler) dict(e *syntax.Dict, s *scope) (*cx, error) {

@@ -313,6 +313,14 @@ CASES = {
         "{-1, -2, -3, -2**61, -2**61 + 1, 2**61 - 1, -2**63, -2**64}", "set(set({-2**61 - 1, -2**61 - 2, -7, -9}))",
         "frozenset([None, True])", "{None, 1, 2, 3}", "set([True, None, (None,), 5])",
     ],
+    # A display of more than two constants is a frozenset constant merged
+    # into a new set: its order is the twice-built frozenset's.
+    "containers/set-literal": [
+        "{5, 13, 21}", "list({5, 13, 21})", "{5, 13, 21, 29}", "{6, 36, 20, 9, 35}", "{-1, -2, -3}",
+        "{1.5, 2, 3, -7, 100, 33, 17, 65, 9}", "{(1, 2), 3, 4.5}", "{1+1, 5, 6}", "{True, 1, 2}", "{None, 1, 2}",
+        "{0.5, -0.0, 0}", "{2**70, 3, 4}", "{(1, (2, 3)), 7, 8}", "{-2**61, 8, 16, 24}", "{5, 13}", "{5, 13, x}",
+        "{x, 13, 21, 29}", "sorted({9, 1, 5})",
+    ],
     # A repetition whose size overflows 64 bits: CPython's own errors.
     "sequences/repeat-overflow": [
         "(2**63-1) * ' x '", "(2**62) * b'ab'", "'ab' * 2**62", "(2**63-1) * [1, 2]", "(1, 2) * 2**62",

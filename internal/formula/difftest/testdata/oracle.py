@@ -144,9 +144,34 @@ def _no_complex(src):
     """Compiles src with every ** routed through _real_pow."""
     import ast
 
+    ops = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+           ast.Pow: lambda a, b: _real_pow(a, b)}
+
+    def const(n):
+        """(True, value) for a constant the AST optimizer folds, else (False, None)."""
+        if isinstance(n, ast.Constant) and isinstance(n.value, (int, float)):
+            return True, n.value
+        if isinstance(n, ast.UnaryOp) and isinstance(n.op, (ast.USub, ast.UAdd)):
+            ok, v = const(n.operand)
+            return (True, -v if isinstance(n.op, ast.USub) else +v) if ok else (False, None)
+        if isinstance(n, ast.BinOp) and type(n.op) in ops:
+            okl, l = const(n.left)
+            okr, r = const(n.right)
+            if okl and okr and not (isinstance(l, int) and isinstance(r, int) and abs(r) > 128):
+                try:
+                    return True, ops[type(n.op)](l, r)
+                except Exception:
+                    pass
+        return False, None
+
     class T(ast.NodeTransformer):
         def visit_BinOp(self, node):
             self.generic_visit(node)
+            if isinstance(node.op, ast.Pow) and const(node)[0]:
+                # A power of constants with a real result: left to CPython,
+                # whose optimizer folds it (a set display of constants is
+                # then a frozenset constant, with its own order).
+                return node
             if isinstance(node.op, ast.Pow):
                 call = ast.Call(func=ast.Name(id="_real_pow", ctx=ast.Load()), args=[node.left, node.right], keywords=[])
                 return ast.copy_location(call, node)
