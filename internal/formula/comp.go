@@ -352,7 +352,7 @@ func (c *compiler) unpackTarget(elts []syntax.Expr, s *scope) (store, error) {
 				return ctx.CheckSize(len(items))
 			})
 			if err != nil && err != stop {
-				if isNotIterable(err) {
+				if isNotIterable(err) && !py2 {
 					return pyval.Errorf("TypeError", "cannot unpack non-iterable %s object", pyval.TypeName(v))
 				}
 				return err

@@ -311,11 +311,14 @@ func (c *compiler) constant(e *syntax.Constant) (*cx, error) {
 // name compiles a read of a name.
 func (c *compiler) name(e *syntax.Name, s *scope) *cx {
 	id, pos := e.Id, e.Pos()
+	// Python 2 says "global name 'x' is not defined" in a function body
+	// (a lambda, a generator, a set or dict comprehension).
+	global := c.py2 && s != nil && s.kind != scopeTop
 	depth := 0
 	for sc := s; sc != nil; sc = sc.parent {
 		if i, ok := sc.locals[id]; ok {
 			if sc.kind == scopeTop {
-				return c.softLocal(id, i, depth, pos)
+				return c.softLocal(id, i, depth, pos, global)
 			}
 			x := dyn(localRead(id, depth, i, pos))
 			if depth == 0 {
@@ -326,11 +329,12 @@ func (c *compiler) name(e *syntax.Name, s *scope) *cx {
 		depth++
 	}
 	c.record(id, pos)
-	return c.global(id, pos)
+	return c.global(id, pos, global)
 }
 
-// global resolves a name that no enclosing scope binds.
-func (c *compiler) global(id string, pos syntax.Pos) *cx {
+// global resolves a name that no enclosing scope binds; inFunc: the read
+// is in a Python 2 function body (NameError's wording).
+func (c *compiler) global(id string, pos syntax.Pos, inFunc bool) *cx {
 	if !c.host[id] {
 		if v, ok := c.globals[id]; ok {
 			return konst(v)
@@ -340,24 +344,27 @@ func (c *compiler) global(id string, pos syntax.Pos) *cx {
 		}
 	}
 	i := c.slot(id)
-	return &cx{fn: slotRead(id, i, pos), slot: i}
+	return &cx{fn: slotRead(id, i, pos, inFunc), slot: i}
 }
 
-func slotRead(id string, i int, pos syntax.Pos) node {
+func slotRead(id string, i int, pos syntax.Pos, inFunc bool) node {
 	return func(f *frame) (pyval.Value, error) {
 		if v := f.env.Vars[i]; v.K != pyval.Undefined {
 			return v, nil
 		}
-		return f.env.lookup(id, pos)
+		return f.env.lookup(id, pos, inFunc)
 	}
 }
 
 // lookup finds an unset free name in the persistent namespace.
-func (env *Env) lookup(id string, pos syntax.Pos) (pyval.Value, error) {
+func (env *Env) lookup(id string, pos syntax.Pos, inFunc bool) (pyval.Value, error) {
 	if env.Namespace != nil {
 		if v, ok := env.Namespace.GetStr(id); ok {
 			return v, nil
 		}
+	}
+	if inFunc {
+		return pyval.Value{}, pyErr(pos, "NameError", "global name '%s' is not defined", id)
 	}
 	return pyval.Value{}, pyErr(pos, "NameError", "name '%s' is not defined", id)
 }
@@ -396,8 +403,8 @@ func localRead(id string, depth, i int, pos syntax.Pos) node {
 // softLocal reads a name bound at the top level (walrus, leaked Python 2
 // comprehension variable): Python evaluates the formula with a locals dict,
 // so before the binding runs the name resolves as any free name.
-func (c *compiler) softLocal(id string, i, depth int, pos syntax.Pos) *cx {
-	fb := c.global(id, pos).fn
+func (c *compiler) softLocal(id string, i, depth int, pos syntax.Pos, inFunc bool) *cx {
+	fb := c.global(id, pos, inFunc).fn
 	return dyn(func(f *frame) (pyval.Value, error) {
 		t := f
 		for d := 0; d < depth; d++ {

@@ -44,6 +44,33 @@ func (c *compiler) lambda(e *syntax.Lambda, s *scope) (*cx, error) {
 		}
 		ls.add(p)
 	}
+	// Python 2's tuple parameters: their names are locals too, filled from
+	// the hidden parameter when the lambda is called.
+	type unpack struct {
+		param int
+		store store
+	}
+	var unpacks []unpack
+	for i, p := range a.Args {
+		if p.Unpack == nil {
+			continue
+		}
+		var dup string
+		targetNames(p.Unpack, func(n string) {
+			if _, ok := ls.locals[n]; ok && dup == "" {
+				dup = n
+			}
+			ls.add(n)
+		})
+		if dup != "" {
+			return nil, c.errorf(p.Pos(), "duplicate argument '%s' in function definition", dup)
+		}
+		st, err := c.target(p.Unpack, ls)
+		if err != nil {
+			return nil, err
+		}
+		unpacks = append(unpacks, unpack{len(a.PosOnly) + i, st})
+	}
 	if a.Vararg != nil {
 		if _, dup := ls.locals[a.Vararg.Name]; dup {
 			return nil, c.errorf(a.Vararg.Pos(), "duplicate argument '%s' in function definition", a.Vararg.Name)
@@ -86,7 +113,7 @@ func (c *compiler) lambda(e *syntax.Lambda, s *scope) (*cx, error) {
 	}
 	nlocals := ls.n
 	bf, pos := body.fn, e.Pos()
-	simple := sig.vararg < 0 && sig.kwarg < 0 && sig.nkwonly == 0 && sig.ndefault == 0
+	simple := sig.vararg < 0 && sig.kwarg < 0 && sig.nkwonly == 0 && sig.ndefault == 0 && len(unpacks) == 0
 
 	return dyn(func(f *frame) (pyval.Value, error) {
 		dv := make([]pyval.Value, len(defs))
@@ -122,6 +149,11 @@ func (c *compiler) lambda(e *syntax.Lambda, s *scope) (*cx, error) {
 			lf := newFrame(parent.env, parent, nlocals)
 			if err := sig.bind(ctx, lf.vars, args, kw, dv, kdv); err != nil {
 				return pyval.Value{}, err
+			}
+			for _, u := range unpacks {
+				if err := u.store(lf, lf.vars[u.param]); err != nil {
+					return pyval.Value{}, errAt(err, pos)
+				}
 			}
 			return run(ctx, lf)
 		}

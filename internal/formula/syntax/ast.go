@@ -132,6 +132,10 @@ type Arguments struct {
 type Arg struct {
 	Span
 	Name string
+	// Unpack is a Python 2 tuple parameter, `lambda (k, v): v`: the
+	// argument is unpacked into these names (nested Tuples of Names) and
+	// Name is a hidden ".N" that no formula can spell.
+	Unpack *Tuple
 }
 
 // Call is `Func(Args..., Keywords...)`. An Args element may be a *Starred

@@ -294,6 +294,10 @@ func (d *dumper) arguments(a *Arguments) {
 
 func (d *dumper) arg(a *Arg) {
 	d.s("arg(arg=" + pyStrRepr(a.Name))
+	if a.Unpack != nil {
+		d.s(", unpack=")
+		d.expr(a.Unpack)
+	}
 	d.close(a)
 }
 

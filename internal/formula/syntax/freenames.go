@@ -84,6 +84,9 @@ func (fv *freeVars) expr(e Expr) {
 			for _, p := range group {
 				if p != nil {
 					s.bound[p.Name] = true
+					if p.Unpack != nil {
+						bindTuple(p.Unpack, s.bound)
+					}
 				}
 			}
 		}
@@ -170,6 +173,18 @@ func (fv *freeVars) targetReads(t Expr) {
 	case *List:
 		for _, x := range t.Elts {
 			fv.targetReads(x)
+		}
+	}
+}
+
+// bindTuple marks the names of a tuple parameter bound.
+func bindTuple(t *Tuple, bound map[string]bool) {
+	for _, e := range t.Elts {
+		switch e := e.(type) {
+		case *Name:
+			bound[e.Id] = true
+		case *Tuple:
+			bindTuple(e, bound)
 		}
 	}
 }

@@ -32,6 +32,9 @@ func TestPy2(t *testing.T) {
 		{`ur'\u00e9\n'`, `Constant(value='é\\n')`, "invalid syntax"},
 		{`UR"a\x"`, `Constant(value='a\\x')`, "invalid syntax"},
 		{"'plain'", "Constant(value='plain')", ""},
+		{"lambda (a, b): a", "Lambda(args=arguments(posonlyargs=[], args=[arg(arg='.0', unpack=Tuple(elts=[Name(id='a'), Name(id='b')]))], kwonlyargs=[], kw_defaults=[], defaults=[]), body=Name(id='a'))", "Lambda expression parameters cannot be parenthesized"},
+		{"lambda x, (a, (b, c))=y: b", "Lambda(args=arguments(posonlyargs=[], args=[arg(arg='x'), arg(arg='.1', unpack=Tuple(elts=[Name(id='a'), Tuple(elts=[Name(id='b'), Name(id='c')])]))], kwonlyargs=[], kw_defaults=[], defaults=[Name(id='y')]), body=Name(id='b'))", "Lambda expression parameters cannot be parenthesized"},
+		{"lambda (a): a", "Lambda(args=arguments(posonlyargs=[], args=[arg(arg='a')], kwonlyargs=[], kw_defaults=[], defaults=[]), body=Name(id='a'))", "Lambda expression parameters cannot be parenthesized"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.src, func(t *testing.T) {

@@ -1117,6 +1117,44 @@ func (p *parser) slice() Expr {
 	return s
 }
 
+// tupleParam parses a Python 2 tuple parameter at "(": `(a, (b, c))`. A
+// parenthesized single name, `(a)`, is that name. i is the parameter's
+// position, which names the hidden parameter.
+func (p *parser) tupleParam(newArg func() *Arg, i int) *Arg {
+	open := p.advance()
+	var elts []Expr
+	comma := false
+	for !p.is(")") {
+		if p.is("(") {
+			if in := p.tupleParam(newArg, -1); in.Unpack != nil {
+				elts = append(elts, in.Unpack)
+			} else {
+				elts = append(elts, &Name{Span: in.Span, Id: in.Name})
+			}
+		} else {
+			a := newArg()
+			elts = append(elts, &Name{Span: a.Span, Id: a.Name})
+		}
+		if !p.is(",") {
+			break
+		}
+		comma = true
+		p.advance()
+	}
+	if !p.is(")") || len(elts) == 0 {
+		p.unexpected()
+	}
+	end := p.advance()
+	span := Span{open.pos, end.end}
+	if !comma {
+		if n, ok := elts[0].(*Name); ok {
+			return &Arg{Span: span, Name: n.Id}
+		}
+		return &Arg{Span: span, Name: fmt.Sprintf(".%d", i), Unpack: elts[0].(*Tuple)}
+	}
+	return &Arg{Span: span, Name: fmt.Sprintf(".%d", i), Unpack: &Tuple{Span: span, Elts: elts}}
+}
+
 // lambda parses `lambda params: body`.
 func (p *parser) lambda() Expr {
 	lt := p.advance()
@@ -1171,6 +1209,20 @@ func (p *parser) lambda() Expr {
 			p.advance()
 			args.Kwarg = newArg()
 			state = 2
+		case p.is("(") && p.opts.Py2 && state == 0:
+			// Python 2's tuple parameter (fpdef: NAME | '(' fplist ')').
+			a := p.tupleParam(newArg, len(args.Args))
+			var def Expr
+			if p.is("=") {
+				p.advance()
+				def = p.expression()
+			}
+			args.Args = append(args.Args, a)
+			if def != nil {
+				args.Defaults = append(args.Defaults, def)
+			} else if len(args.Defaults) > 0 {
+				p.fail(a.Pos(), "non-default argument follows default argument")
+			}
 		case p.is("("):
 			p.fail(t.pos, "Lambda expression parameters cannot be parenthesized")
 		default:

@@ -75,6 +75,14 @@ CASES = [
     "cmp(float('nan'), 1)", "cmp(1, float('nan'))", "cmp(float('nan'), True)", "cmp(2**70, float('nan'))",
     "'%.0d' % 0", "'%#.0x' % 0", "'%#.0o' % 0", "'%.0o' % 0", "'%+.0d' % 0", "'%5.0d|' % 0", "'%05.0d' % 0",
     "'%.0d' % False", "'%.1d' % 0", "'%10.3%' % ()", "'%-5%|' % ()", "'%5%%d' % (3,)", "'%(a)5%' % {'a': 1}",
+    # tuple parameters; "global name" in function bodies; unpacking a non-iterable
+    "(lambda (a, b): a + b)((1, 2))", "map(lambda (k, v): k, {'a': 1}.items())",
+    "sorted({'a': 3, 'b': 1}.items(), key=lambda (k, v): v)", "(lambda (a, (b, c)): a + b + c)((1, (2, 3)))",
+    "(lambda x, (a, b), y=5: x + a + b + y)(1, [2, 3])", "(lambda (a, b)=(1, 2): a * b)()", "(lambda (a): a)(5)",
+    "(lambda ((a, b)): a)((1, 2))", "(lambda (a, b): a)((1, 2, 3))", "(lambda (a, b): a)(1)", "(lambda (a, b): a)((1,))",
+    "(lambda (a, a): a)((1, 2))", "(lambda (a, b), a: a)((1, 2), 3)", "[f((1, 2)) for f in [lambda (a, b): b]]",
+    "(lambda (a, b,): a)((1, 2))", "(lambda: undefined_name)()", "(lambda: [undefined_name for i in [1]])()",
+    "map(lambda i: undefined_name, [1])", "[undefined_name for i in [1]]", "[a for a, b in [1]]",
     # Python 2's gammavariate(1, b) and paretovariate
     "gammavariate(1, 2)", "paretovariate(3)", "gauss()", "randrange()",
 ]
