@@ -45,7 +45,11 @@ func parseIntPy2(s string, base int, long bool) (*big.Int, int, bool) {
 		}
 	}
 	end := 0
-	for end < len(s) && digitValue(s[end]) < base {
+	for end < len(s) {
+		// A byte: no Latin-1 character is a Unicode decimal digit.
+		if d := digitVal(rune(s[end])); d < 0 || d >= base {
+			break
+		}
 		end++
 	}
 	digits, rest := s[:end], s[end:]
@@ -63,20 +67,6 @@ func parseIntPy2(s string, base int, long bool) (*big.Int, int, bool) {
 		b.Neg(b)
 	}
 	return b, base, true
-}
-
-// digitValue is the value of an int() digit in bases up to 36 (99 for
-// anything else).
-func digitValue(c byte) int {
-	switch {
-	case c >= '0' && c <= '9':
-		return int(c - '0')
-	case c >= 'a' && c <= 'z':
-		return int(c-'a') + 10
-	case c >= 'A' && c <= 'Z':
-		return int(c-'A') + 10
-	}
-	return 99
 }
 
 // intErrPy2 is Python 2's ValueError for int(s, base) or long(s, base):

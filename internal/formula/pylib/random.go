@@ -198,23 +198,26 @@ func rRandrange(ctx *context, args []value, kw []keyword) (value, error) {
 	if err != nil {
 		return value{}, err
 	}
-	if ctx.Py2 {
-		return randrange2(ctx, r, a[0], a[1], a[2])
-	}
 	return randrange(ctx, r, a[0], a[1], a[2])
 }
 
+// randrange is randrange(start, stop, step), drawing as the mode's random.py
+// does (randbelow, or randbelow2 in Python 2).
 func randrange(ctx *context, r pyval.Rand, startV, stopV, stepV value) (value, error) {
+	below, emptyFmt := randbelow, "empty range for randrange() (%s, %s, %s)"
+	if ctx.Py2 {
+		below, emptyFmt = randbelow2, "empty range for randrange() (%s,%s, %s)"
+	}
 	start, err := randrangeArg(startV, "arg 1")
 	if err != nil {
 		return value{}, err
 	}
 	if stopV.IsUndefined() || isNone(stopV) {
-		if !stepV.IsUndefined() {
+		if !stepV.IsUndefined() && !ctx.Py2 {
 			return value{}, typeErr("Missing a non-None stop argument")
 		}
 		if start.Sign() > 0 {
-			v, err := randbelow(ctx, r, start)
+			v, err := below(ctx, r, start)
 			if err != nil {
 				return value{}, err
 			}
@@ -235,13 +238,13 @@ func randrange(ctx *context, r pyval.Rand, startV, stopV, stepV value) (value, e
 	}
 	if step.IsInt64() && step.Int64() == 1 {
 		if width.Sign() > 0 {
-			v, err := randbelow(ctx, r, width)
+			v, err := below(ctx, r, width)
 			if err != nil {
 				return value{}, err
 			}
 			return intResult(v.Add(v, start)), nil
 		}
-		return value{}, valueErr("empty range for randrange() (%s, %s, %s)", start, stop, width)
+		return value{}, valueErr(emptyFmt, start, stop, width)
 	}
 	var n *big.Int
 	switch step.Sign() {
@@ -258,7 +261,7 @@ func randrange(ctx *context, r pyval.Rand, startV, stopV, stepV value) (value, e
 	if n.Sign() <= 0 {
 		return value{}, valueErr("empty range for randrange()")
 	}
-	v, err := randbelow(ctx, r, n)
+	v, err := below(ctx, r, n)
 	if err != nil {
 		return value{}, err
 	}
@@ -285,7 +288,7 @@ func rRandint(ctx *context, a, b value) (value, error) {
 		if err != nil {
 			return value{}, err
 		}
-		return randrange2(ctx, r, a, intResult(hi.Add(hi, big.NewInt(1))), value{})
+		return randrange(ctx, r, a, intResult(hi.Add(hi, big.NewInt(1))), value{})
 	}
 	// Fast path: small ints, step 1.
 	if a.K == pyval.IntKind && b.K == pyval.IntKind {

@@ -62,66 +62,6 @@ func index2(ctx *context, r pyval.Rand, n int) (int, error) {
 	return int(v.Int64()), nil
 }
 
-// randrange2 is Python 2's randrange(start, stop, step).
-func randrange2(ctx *context, r pyval.Rand, startV, stopV, stepV value) (value, error) {
-	start, err := randrangeArg(startV, "arg 1")
-	if err != nil {
-		return value{}, err
-	}
-	if stopV.IsUndefined() || isNone(stopV) {
-		if start.Sign() > 0 {
-			v, err := randbelow2(ctx, r, start)
-			if err != nil {
-				return value{}, err
-			}
-			return intResult(v), nil
-		}
-		return value{}, valueErr("empty range for randrange()")
-	}
-	stop, err := randrangeArg(stopV, "stop")
-	if err != nil {
-		return value{}, err
-	}
-	width := new(big.Int).Sub(stop, start)
-	step := big.NewInt(1)
-	if !stepV.IsUndefined() {
-		if step, err = randrangeArg(stepV, "step"); err != nil {
-			return value{}, err
-		}
-	}
-	if step.IsInt64() && step.Int64() == 1 {
-		if width.Sign() > 0 {
-			v, err := randbelow2(ctx, r, width)
-			if err != nil {
-				return value{}, err
-			}
-			return intResult(v.Add(v, start)), nil
-		}
-		return value{}, valueErr("empty range for randrange() (%s,%s, %s)", start, stop, width)
-	}
-	var n *big.Int
-	switch step.Sign() {
-	case 1:
-		n = new(big.Int).Add(width, step)
-		n.Sub(n, big.NewInt(1))
-	case -1:
-		n = new(big.Int).Add(width, step)
-		n.Add(n, big.NewInt(1))
-	default:
-		return value{}, valueErr("zero step for randrange()")
-	}
-	floorDiv(n, step)
-	if n.Sign() <= 0 {
-		return value{}, valueErr("empty range for randrange()")
-	}
-	v, err := randbelow2(ctx, r, n)
-	if err != nil {
-		return value{}, err
-	}
-	v.Mul(v, step)
-	return intResult(v.Add(v, start)), nil
-}
-
 // choice2 is Python 2's seq[int(random() * len(seq))]: an empty sequence
 // raises the IndexError of its indexing, a dict is indexed by that int.
 func choice2(ctx *context, r pyval.Rand, seq value) (value, error) {
