@@ -388,52 +388,57 @@ func rSample(ctx *context, args []value, kw []keyword) (value, error) {
 		return value{}, err
 	}
 	pop := a[0]
-	if ctx.Py2 {
-		if !a[2].IsUndefined() {
-			return value{}, typeErr("sample() got an unexpected keyword argument 'counts'")
+	if !ctx.Py2 {
+		switch pop.K {
+		case pyval.ListKind, pyval.TupleKind, pyval.StrKind, pyval.RangeKind, pyval.BytesKind:
+		default:
+			return value{}, typeErr("Population must be a sequence.  For dicts or sets, use sorted(d).")
 		}
-		return sample2(ctx, r, pop, a[1])
+		if !a[2].IsUndefined() && !isNone(a[2]) {
+			return value{}, pyval.Errorf("NotImplementedError", "sample(counts=) is not supported in formulas")
+		}
 	}
-	switch pop.K {
-	case pyval.ListKind, pyval.TupleKind, pyval.StrKind, pyval.RangeKind, pyval.BytesKind:
-	default:
-		return value{}, typeErr("Population must be a sequence.  For dicts or sets, use sorted(d).")
-	}
-	if !a[2].IsUndefined() && !isNone(a[2]) {
-		return value{}, pyval.Errorf("NotImplementedError", "sample(counts=) is not supported in formulas")
+	return sample(ctx, r, pop, a[1])
+}
+
+// sample is random.sample's selection, with the mode's draws (Python 2:
+// int(random() * n)) and, in Python 2, any sized population: a dict is its
+// list of keys, a set is sampled as a tuple after the draw that failed to
+// index it, as random.py 2.7 does.
+func sample(ctx *context, r pyval.Rand, pop, kv value) (value, error) {
+	pick := randbelowInt
+	if ctx.Py2 {
+		pick = index2
 	}
 	n, err := pyval.Len(ctx, pop)
 	if err != nil {
 		return value{}, err
 	}
-	k, err := smallIndex(a[1])
+	k, err := smallIndex(kv)
 	if err != nil {
 		return value{}, err
 	}
 	if k < 0 || k > int64(n) {
+		if ctx.Py2 {
+			return value{}, valueErr("sample larger than population")
+		}
 		return value{}, valueErr("Sample larger than population or is negative")
 	}
 	if err := ctx.CheckSize(int(k)); err != nil {
 		return value{}, err
-	}
-	item := func(i int) (value, error) {
-		if items, ok := seqItems(pop); ok {
-			return items[i], nil
-		}
-		return pyval.GetItem(ctx, pop, pyval.Int(int64(i)))
 	}
 	result := make([]value, k)
 	setsize := 21
 	if k > 5 {
 		setsize += int(libmPow(4, math.Ceil(crLogAny(float64(k*3))/crLogAny(4))))
 	}
-	if n <= setsize {
+	if n <= setsize || pop.K == pyval.DictKind {
 		pool, err := collect(ctx, pop)
 		if err != nil {
 			return value{}, err
 		}
 		for i := 0; i < int(k); i++ {
-			j, err := randbelowInt(ctx, r, n-i)
+			j, err := pick(ctx, r, n-i)
 			if err != nil {
 				return value{}, err
 			}
@@ -442,19 +447,37 @@ func rSample(ctx *context, args []value, kw []keyword) (value, error) {
 		}
 		return pyval.NewList(result), nil
 	}
+	items, indexable := seqItems(pop)
+	if !indexable && pop.K != pyval.RangeKind && pop.K != pyval.StrKind && pop.K != pyval.BytesKind {
+		// Python 2 only (Python 3 refused it above): population[j]
+		// raises TypeError after the first draw; random.py then samples
+		// tuple(pop), drawing anew.
+		if k > 0 {
+			if _, err := pick(ctx, r, n); err != nil {
+				return value{}, err
+			}
+		}
+		all, err := collect(ctx, pop)
+		if err != nil {
+			return value{}, err
+		}
+		return sample(ctx, r, pyval.NewTuple(all), kv)
+	}
 	selected := make(map[int]bool, k)
 	for i := 0; i < int(k); i++ {
-		j, err := randbelowInt(ctx, r, n)
+		j, err := pick(ctx, r, n)
 		if err != nil {
 			return value{}, err
 		}
 		for selected[j] {
-			if j, err = randbelowInt(ctx, r, n); err != nil {
+			if j, err = pick(ctx, r, n); err != nil {
 				return value{}, err
 			}
 		}
 		selected[j] = true
-		if result[i], err = item(j); err != nil {
+		if indexable {
+			result[i] = items[j]
+		} else if result[i], err = pyval.GetItem(ctx, pop, pyval.Int(int64(j))); err != nil {
 			return value{}, err
 		}
 	}
