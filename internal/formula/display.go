@@ -37,7 +37,7 @@ func (c *compiler) elems(elts []syntax.Expr, s *scope) ([]argc, bool, error) {
 }
 
 // evalElems evaluates display elements into a fresh slice.
-func evalElems(f *frame, elts []argc, pos syntax.Pos) ([]pyval.Value, error) {
+func evalElems(f *frame, elts []argc, pos syntax.Pos, extend bool) ([]pyval.Value, error) {
 	items := make([]pyval.Value, 0, len(elts))
 	ctx := f.env.Ctx
 	for _, e := range elts {
@@ -59,6 +59,11 @@ func evalElems(f *frame, elts []argc, pos syntax.Pos) ([]pyval.Value, error) {
 				items = append(items, x)
 				return ctx.CheckSize(len(items))
 			})
+			if err != nil && extend && isNotIterable(err) {
+				// LIST_EXTEND's message (a set display's SET_UPDATE
+				// keeps the plain one).
+				err = pyval.Errorf("TypeError", "Value after * must be an iterable, not %s", pyval.TypeName(v))
+			}
 			if err != nil {
 				return nil, errAt(err, pos)
 			}
@@ -84,7 +89,7 @@ func (c *compiler) tuple(e *syntax.Tuple, s *scope) (*cx, error) {
 	}
 	pos := e.Pos()
 	return dyn(func(f *frame) (pyval.Value, error) {
-		items, err := evalElems(f, elts, pos)
+		items, err := evalElems(f, elts, pos, true)
 		if err != nil {
 			return pyval.Value{}, err
 		}
@@ -99,7 +104,7 @@ func (c *compiler) list(e *syntax.List, s *scope) (*cx, error) {
 	}
 	pos := e.Pos()
 	return dyn(func(f *frame) (pyval.Value, error) {
-		items, err := evalElems(f, elts, pos)
+		items, err := evalElems(f, elts, pos, true)
 		if err != nil {
 			return pyval.Value{}, err
 		}
@@ -125,7 +130,7 @@ func (c *compiler) set(e *syntax.Set, s *scope) (*cx, error) {
 		}
 	}
 	return dyn(func(f *frame) (pyval.Value, error) {
-		items, err := evalElems(f, elts, pos)
+		items, err := evalElems(f, elts, pos, false)
 		if err != nil {
 			return pyval.Value{}, err
 		}

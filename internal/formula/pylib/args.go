@@ -80,10 +80,10 @@ func (p *params) bind(args []value, kw []keyword, out []value) error {
 			}
 			return pyval.Errorf("TypeError", "%s() takes exactly %d arguments (%d given)", p.fn, p.npos, len(args))
 		}
-		return pyval.Errorf("TypeError", "%s() takes at most %d arguments (%d given)", p.fn, p.npos, len(args))
+		return pyval.Errorf("TypeError", "%s() takes at most %d argument%s (%d given)", p.fn, p.npos, plural(p.npos), len(args))
 	}
 	if p.kwOK && len(p.names) == p.npos && len(args)+len(kw) > p.npos {
-		return pyval.Errorf("TypeError", "%s() takes at most %d arguments (%d given)", p.fn, p.npos, len(args)+len(kw))
+		return pyval.Errorf("TypeError", "%s() takes at most %d argument%s (%d given)", p.fn, p.npos, plural(p.npos), len(args)+len(kw))
 	}
 	copy(out, args)
 	var bad *keyword

@@ -19,6 +19,7 @@ func Install() {
 		installDict()
 		installSet()
 		installNum()
+		installRange()
 		installUnbound()
 	})
 }

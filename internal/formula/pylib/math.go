@@ -518,7 +518,11 @@ func exactNorm(vs []float64) float64 {
 }
 
 func mHypot(ctx *context, args []value, kw []keyword) (value, error) {
-	if err := noKw("hypot", kw); err != nil {
+	name := "math.hypot" // Argument Clinic's name in Python 3
+	if ctx != nil && ctx.Py2 {
+		name = "hypot"
+	}
+	if err := noKw(name, kw); err != nil {
 		return value{}, err
 	}
 	if err := ctx.Step(int64(len(args))); err != nil {

@@ -59,6 +59,11 @@ func GetAttr(ctx *Context, x Value, name string) (Value, error) {
 	if v, ok := numberAttr(x, name); ok {
 		return v, nil
 	}
+	if x.K == RangeKind && !ctx.py2() { // Python 2's xrange has none
+		if v, ok := x.O.(*Range).attr(name); ok {
+			return v, nil
+		}
+	}
 	if m, ok := LookupMethod(k, name); ok {
 		return NewFunc(&Func{
 			Name: name,
@@ -78,6 +83,11 @@ func GetAttr(ctx *Context, x Value, name string) (Value, error) {
 	}
 	if x.K == Undefined {
 		return Value{}, &Exception{Type: "NameError", Msg: "undefined value has no attribute '" + name + "'"}
+	}
+	if x.K == FuncKind {
+		if f := x.O.(*Func); f.Class != "" {
+			return Value{}, &Exception{Type: "AttributeError", Msg: "type object '" + f.Class + "' has no attribute '" + name + "'"}
+		}
 	}
 	return Value{}, &Exception{Type: "AttributeError", Msg: "'" + typeName(ctx, x) + "' object has no attribute '" + name + "'"}
 }

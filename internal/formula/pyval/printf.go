@@ -223,7 +223,8 @@ func percentFormat(ctx *Context, format string, args Value, bytes bool) (string,
 				}
 			}
 		}
-		for i < len(format) && (format[i] == 'h' || format[i] == 'l' || format[i] == 'L') {
+		if i < len(format) && (format[i] == 'h' || format[i] == 'l' || format[i] == 'L') {
+			// One length modifier is skipped ("%ld"); "%lld" is refused.
 			i++
 			pos++
 		}

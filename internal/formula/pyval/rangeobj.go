@@ -99,3 +99,27 @@ func rangeEqual(a, b *Range) bool {
 	}
 	return n == 1 || a.Step == b.Step
 }
+
+// attr is a range's start, stop and step.
+func (r *Range) attr(name string) (Value, bool) {
+	switch name {
+	case "start":
+		return Int(r.Start), true
+	case "stop":
+		return Int(r.Stop), true
+	case "step":
+		return Int(r.Step), true
+	}
+	return Value{}, false
+}
+
+// Index is range.index(x) for an int x in r: its position.
+func (r *Range) Index(x int64) (int64, bool) {
+	if !r.contains(x) {
+		return 0, false
+	}
+	if r.Step > 0 {
+		return int64(uint64(x-r.Start) / uint64(r.Step)), true
+	}
+	return int64(uint64(r.Start-x) / uint64(-r.Step)), true
+}

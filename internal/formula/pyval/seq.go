@@ -126,6 +126,11 @@ func GetItem(ctx *Context, x, index Value) (Value, error) {
 		}
 		return Value{}, typeError("'" + typeName(ctx, x) + "' object has no attribute '__getitem__'")
 	}
+	if x.K == FuncKind {
+		if f := x.O.(*Func); f.Class != "" {
+			return Value{}, typeError("type '" + f.Class + "' is not subscriptable")
+		}
+	}
 	return Value{}, typeError("'" + typeName(ctx, x) + "' object is not subscriptable")
 }
 

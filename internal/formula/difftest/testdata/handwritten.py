@@ -282,6 +282,17 @@ CASES = {
         "choice()", "uniform(1)", "triangular(1, 2, 3, 4)", "gauss(1, 2, 3)", "sample([1, 2], 1, x=1)",
         "randrange(1, 2, 3, 4)",
     ],
+    "range/methods": [
+        "range(10).index(5)", "range(10).count(3)", "range(3).stop", "(range(1, 9, 2).start, range(1, 9, 2).step)",
+        "range(10).index(11)", "range(10, 0, -3).index(4)", "range(10).index(3.0)", "range(10).index(True)",
+        "range(10).count(3.0)", "range(10).count('a')", "range(10).index('a')", "range(10).index()",
+        "range(10).index(2**70)", "range(-5, 5).index(-5)", "range(10).count(x=1)", "range(5).foo",
+    ],
+    "errors/wording": [
+        "'%lld' % 5", "'%ld' % 5", "'%hd|%Lf' % (5, 1.5)", "int.foo", "int[0]", "str.foo", "len.foo", "len[0]",
+        "float[1]", "[*1]", "(*1,)", "[*None]", "{*1}", "'abc'.expandtabs(1, 2)", "'abc'.splitlines(1, 2)",
+        "hypot(x=3, y=4)",
+    ],
     "math/plain": [
         "degrees(1e307)", "radians(1e308)", "degrees(float('inf'))", "degrees(float('nan'))", "degrees(pi)",
         "radians(180)", "degrees('a')", "degrees(10**400)",

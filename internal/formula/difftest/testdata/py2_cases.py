@@ -83,6 +83,8 @@ CASES = [
     "(lambda (a, a): a)((1, 2))", "(lambda (a, b), a: a)((1, 2), 3)", "[f((1, 2)) for f in [lambda (a, b): b]]",
     "(lambda (a, b,): a)((1, 2))", "(lambda: undefined_name)()", "(lambda: [undefined_name for i in [1]])()",
     "map(lambda i: undefined_name, [1])", "[undefined_name for i in [1]]", "[a for a, b in [1]]",
+    "xrange(10).index(3)", "xrange(10).count(3)", "xrange(3).stop", "'%lld' % 5", "'%ld' % 5", "int.foo", "int[0]",
+    "hypot(x=3)",
     # Python 2's gammavariate(1, b) and paretovariate
     "gammavariate(1, 2)", "paretovariate(3)", "gauss()", "randrange()",
 ]
