@@ -118,7 +118,7 @@ func (c *compiler) set(e *syntax.Set, s *scope) (*cx, error) {
 		return nil, err
 	}
 	pos := e.Pos()
-	if allConst && !c.py2 && len(e.Elts) > 2 && allCPythonConst(e.Elts) {
+	if allConst && !c.py2 && allCPythonConst(e.Elts) {
 		if layout, err := constSetLayout(c.fold, elts); err == nil {
 			return dyn(func(f *frame) (pyval.Value, error) {
 				set, v := pyval.NewSet(false)
@@ -166,30 +166,20 @@ func constSetLayout(ctx *pyval.Context, elts []argc) (pyval.Value, error) {
 	return v, nil
 }
 
-// allCPythonConst reports whether CPython's AST optimizer makes constants
-// of every element: literals, and unary and binary operations and tuples
-// of them (a name, even a global's, is not one).
+// allCPythonConst reports whether there are more than two elements and
+// CPython's AST optimizer makes a constant of every one: literals, and
+// unary and binary operations and tuples of them (a name, even a
+// global's, is not one).
 func allCPythonConst(elts []syntax.Expr) bool {
+	if len(elts) <= 2 {
+		return false
+	}
 	for _, e := range elts {
-		if !cpythonConst(e) {
+		if !constTree(e, false) {
 			return false
 		}
 	}
 	return true
-}
-
-func cpythonConst(e syntax.Expr) bool {
-	switch e := e.(type) {
-	case *syntax.Constant:
-		return true
-	case *syntax.UnaryOp:
-		return cpythonConst(e.X)
-	case *syntax.BinOp:
-		return cpythonConst(e.X) && cpythonConst(e.Y)
-	case *syntax.Tuple:
-		return allCPythonConst(e.Elts)
-	}
-	return false
 }
 
 func (c *compiler) dict(e *syntax.Dict, s *scope) (*cx, error) {

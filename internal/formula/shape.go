@@ -94,6 +94,11 @@ func collect(src string, e syntax.Expr) []found {
 			return false
 		case *syntax.Tuple:
 			return !constExpr(n)
+		case *syntax.Set:
+			// A display of more than two constants is CPython's frozenset
+			// constant, whose order the compiler reproduces (display.go):
+			// its literals stay in the key.
+			return !allCPythonConst(n.Elts)
 		case *syntax.UnaryOp:
 			// -72.0 is one literal: texts differing in the sign share.
 			if c, ok := n.X.(*syntax.Constant); ok && n.Op == syntax.USub && (c.Kind == syntax.ConstInt || c.Kind == syntax.ConstFloat) && liftable(src, c) {
@@ -199,17 +204,24 @@ func liftable(src string, c *syntax.Constant) bool {
 
 // constExpr reports whether e may fold to a constant (a tuple of such is
 // folded into one value by the compiler, so its literals stay in the key).
-func constExpr(e syntax.Expr) bool {
+func constExpr(e syntax.Expr) bool { return constTree(e, true) }
+
+// constTree reports whether e is built of constants (and, when names is
+// set, names: a global such as PI folds too) by unary and binary
+// operations and tuple displays.
+func constTree(e syntax.Expr, names bool) bool {
 	switch e := e.(type) {
-	case *syntax.Constant, *syntax.Name:
+	case *syntax.Constant:
 		return true
+	case *syntax.Name:
+		return names
 	case *syntax.UnaryOp:
-		return constExpr(e.X)
+		return constTree(e.X, names)
 	case *syntax.BinOp:
-		return constExpr(e.X) && constExpr(e.Y)
+		return constTree(e.X, names) && constTree(e.Y, names)
 	case *syntax.Tuple:
 		for _, x := range e.Elts {
-			if !constExpr(x) {
+			if !constTree(x, names) {
 				return false
 			}
 		}

@@ -324,7 +324,8 @@ func TestShapeCases(t *testing.T) {
 		}
 		for _, src := range []string{"-2.5*sin(t) + 3", "1 + 2", "-1 - 2.5", "2*t + 1", "t/2 - 1/2", "not 0 and t > 1.5", "x if 1 else y",
 			"-9223372036854775808 - 1", "--5", "-0.0", "'%s=%.3f' % ('a', t)", "{'k': 1}['k']", "[c for c in 'abc' if c != 'b']",
-			"(lambda a=2.5: a*t)()", "max(t, 3, key=abs)", "round(t, 1)", "2**-1", "x[1:3]"} {
+			"(lambda a=2.5: a*t)()", "max(t, 3, key=abs)", "round(t, 1)", "2**-1", "x[1:3]",
+			"{5, 13, 21}", "{6, 36, 20, 9, 35}", "{5, 13, t}"} {
 			checkShape(t, src, Py3)
 			checkShape(t, src, Py2)
 		}
