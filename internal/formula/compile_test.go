@@ -377,6 +377,14 @@ func TestLimits(t *testing.T) {
 			}
 		})
 	}
+	// Python 2 mode: a padded '%' takes no argument, and int() of text
+	// has no digit limit; both are bounded by the size budget (before
+	// either, the int() took minutes).
+	for _, src := range []string{"'%999999999%' % ()", "int('1' * (9 * 10**6))", "long('7' * 400000)"} {
+		if got := show(run(t, src, Py2, nil)); !strings.HasPrefix(got, "!MemoryError") {
+			t.Errorf("py2 %s: got %s, want MemoryError", src, got)
+		}
+	}
 }
 
 func TestStepBudgetResetsPerEval(t *testing.T) {

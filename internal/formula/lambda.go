@@ -195,12 +195,20 @@ func enter(ctx *pyval.Context, pos syntax.Pos) error {
 // bind fills a lambda frame from call arguments with CPython's rules and
 // error messages.
 func (sig *lambdaSig) bind(ctx *pyval.Context, vars, args []pyval.Value, kw []pyval.Keyword, defs, kwdefs []pyval.Value) error {
-	const name = "<lambda>"
-	if ctx != nil && ctx.Py2 && sig.nkwonly == 0 && sig.nposonly == 0 {
-		if err := sig.py2Mismatch(args, kw); err != nil {
-			return err
+	err := sig.bind3(vars, args, kw, defs, kwdefs)
+	if err != nil && ctx != nil && ctx.Py2 && sig.nkwonly == 0 && sig.nposonly == 0 {
+		// The same calls fail in Python 2, which words (and orders) its
+		// checks differently.
+		if e2 := sig.py2Mismatch(args, kw); e2 != nil {
+			return e2
 		}
 	}
+	return err
+}
+
+// bind3 is bind with Python 3's checks and messages.
+func (sig *lambdaSig) bind3(vars, args []pyval.Value, kw []pyval.Keyword, defs, kwdefs []pyval.Value) error {
+	const name = "<lambda>"
 	n := len(args)
 	if n > sig.npos {
 		if sig.vararg < 0 {

@@ -163,29 +163,31 @@ func bCallable(ctx *context, a value) (value, error) {
 }
 
 func bChr(ctx *context, a value) (value, error) {
+	if ctx.Py2 {
+		// Python 2's chr makes a byte string.
+		return charOf(a, 256, "chr() arg not in range(256)")
+	}
+	return charOf(a, 0x110000, "chr() arg not in range(0x110000)")
+}
+
+// bUnichr is Python 2's unichr.
+func bUnichr(ctx *context, a value) (value, error) {
+	return charOf(a, 0x110000, "unichr() arg not in range(0x110000) (wide Python build)")
+}
+
+// charOf is the one-character string of code point a, below limit (else
+// the ValueError outOfRange).
+func charOf(a value, limit int64, outOfRange string) (value, error) {
 	if !isInt(a) {
 		return value{}, typeErr("'%s' object cannot be interpreted as an integer", pyval.TypeName(a))
 	}
 	if a.K == pyval.BigKind {
 		return value{}, pyval.Errorf("OverflowError", "Python int too large to convert to C int")
 	}
-	i := a.Int64()
-	if ctx.Py2 && (i < 0 || i >= 256) {
-		// Python 2's chr makes a byte string.
-		return value{}, valueErr("chr() arg not in range(256)")
+	if i := a.Int64(); i >= 0 && i < limit {
+		return pyval.Str(string(rune(i))), nil
 	}
-	if i < 0 || i >= 0x110000 {
-		return value{}, valueErr("chr() arg not in range(0x110000)")
-	}
-	return pyval.Str(string(rune(i))), nil
-}
-
-// bUnichr is Python 2's unichr.
-func bUnichr(ctx *context, a value) (value, error) {
-	if isInt(a) && a.K != pyval.BigKind && (a.Int64() < 0 || a.Int64() >= 0x110000) {
-		return value{}, valueErr("unichr() arg not in range(0x110000) (wide Python build)")
-	}
-	return bChr(&pyval.Context{}, a)
+	return value{}, valueErr("%s", outOfRange)
 }
 
 func bOrd(ctx *context, a value) (value, error) {

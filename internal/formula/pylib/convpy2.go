@@ -1,6 +1,7 @@
 package pylib
 
 import (
+	"math"
 	"math/big"
 	"strings"
 
@@ -17,8 +18,11 @@ const py2Space = " \t\n\v\f\r"
 // parseIntPy2 parses int()/long() text as Python 2 does: whitespace also
 // between the sign and the digits, base 0's leading-zero octal ("017" is
 // 15), no underscores, and for long() one trailing L. It returns the base
-// the digits were read in too (long()'s message names it).
-func parseIntPy2(s string, base int, long bool) (*big.Int, int, bool) {
+// the digits were read in too (long()'s message names it), and a nil int
+// for text that is not a number. Python 2 has no digit limit: the int's
+// size is bounded before the (superlinear) conversion, as an arithmetic
+// result's is.
+func parseIntPy2(ctx *context, s string, base int, long bool) (*big.Int, int, error) {
 	s = strings.TrimLeft(s, py2Space)
 	neg := false
 	if s != "" && (s[0] == '+' || s[0] == '-') {
@@ -57,16 +61,19 @@ func parseIntPy2(s string, base int, long bool) (*big.Int, int, bool) {
 		rest = rest[1:]
 	}
 	if digits == "" || strings.TrimLeft(rest, py2Space) != "" {
-		return nil, base, false
+		return nil, base, nil
+	}
+	if err := ctx.CheckIntBits(float64(len(digits)) * math.Log2(float64(base))); err != nil {
+		return nil, base, err
 	}
 	b, ok := new(big.Int).SetString(digits, base)
 	if !ok {
-		return nil, base, false
+		return nil, base, nil
 	}
 	if neg {
 		b.Neg(b)
 	}
-	return b, base, true
+	return b, base, nil
 }
 
 // intErrPy2 is Python 2's ValueError for int(s, base) or long(s, base):

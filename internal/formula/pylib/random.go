@@ -355,11 +355,12 @@ func rShuffle(ctx *context, x value) (value, error) {
 		return value{}, typeErr("object of type '%s' has no len()", pyval.TypeName(x))
 	}
 	items := x.O.(*pyval.List).Items
+	pick := randbelowInt
 	if ctx.Py2 {
-		return pyval.None, shuffle2(ctx, r, items)
+		pick = index2 // random.py 2.7's int(random() * (i+1))
 	}
 	for i := len(items) - 1; i >= 1; i-- {
-		j, err := randbelowInt(ctx, r, i+1)
+		j, err := pick(ctx, r, i+1)
 		if err != nil {
 			return value{}, err
 		}
@@ -572,25 +573,24 @@ var (
 	triangularDef = pydef{name: "triangular", names: []string{"low", "high", "mode"}, class: "Random"}
 	seedDef       = pydef{name: "seed", names: []string{"a", "version"}, class: "Random"}
 	sampleDef     = pydef{name: "sample", names: []string{"population", "k"}, nreq: 2, class: "Random"}
-	// gauss and normalvariate, Python 3 and Python 2 (no defaults)
-	gaussDefs = [4]pydef{
+	// gauss and normalvariate: Python 3's, then Python 2's (no defaults)
+	gaussDefs = [2]pydef{
 		{name: "gauss", names: muSigmaNames, class: "Random"},
 		{name: "gauss", names: muSigmaNames, nreq: 2, class: "Random"},
+	}
+	normalDefs = [2]pydef{
 		{name: "normalvariate", names: muSigmaNames, class: "Random"},
 		{name: "normalvariate", names: muSigmaNames, nreq: 2, class: "Random"},
 	}
 )
 
-func muSigma(ctx *context, name string, args []value, kw []keyword) (float64, float64, error) {
+func muSigma(ctx *context, defs *[2]pydef, args []value, kw []keyword) (float64, float64, error) {
 	var a [2]value
-	i := 0
-	if name != "gauss" {
-		i = 2
-	}
+	d := &defs[0]
 	if ctx.Py2 {
-		i++ // the defaults came in Python 3.11
+		d = &defs[1] // the defaults came in Python 3.11
 	}
-	if err := gaussDefs[i].bind(ctx, args, kw, a[:]); err != nil {
+	if err := d.bind(ctx, args, kw, a[:]); err != nil {
 		return 0, 0, err
 	}
 	mu, sigma := 0.0, 1.0
@@ -609,7 +609,7 @@ func muSigma(ctx *context, name string, args []value, kw []keyword) (float64, fl
 }
 
 func rGauss(ctx *context, args []value, kw []keyword) (value, error) {
-	mu, sigma, err := muSigma(ctx, "gauss", args, kw)
+	mu, sigma, err := muSigma(ctx, &gaussDefs, args, kw)
 	if err != nil {
 		return value{}, err
 	}
@@ -656,7 +656,7 @@ func normalvariate(r pyval.Rand, mu, sigma float64) float64 {
 }
 
 func rNormalvariate(ctx *context, args []value, kw []keyword) (value, error) {
-	mu, sigma, err := muSigma(ctx, "normalvariate", args, kw)
+	mu, sigma, err := muSigma(ctx, &normalDefs, args, kw)
 	if err != nil {
 		return value{}, err
 	}

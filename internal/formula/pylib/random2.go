@@ -22,11 +22,8 @@ const maxWidth2 = 1 << 53
 // _randbelow(n) beyond.
 func randbelow2(ctx *context, r pyval.Rand, n *big.Int) (*big.Int, error) {
 	if n.IsInt64() && n.Int64() < maxWidth2 {
-		if err := ctx.Step(1); err != nil {
-			return nil, err
-		}
-		// n is exact as a float; the product is rounded once, as Python's.
-		return big.NewInt(int64(r.Random() * float64(n.Int64()))), nil
+		i, err := index2(ctx, r, int(n.Int64()))
+		return big.NewInt(int64(i)), err
 	}
 	// k = int(1.00001 + log(n-1, 2.0)): 2**k > n-1 > 2**(k-2).
 	m := new(big.Int).Sub(n, big.NewInt(1))
@@ -53,13 +50,13 @@ func bigLog(m *big.Int) float64 {
 	return crLogAny(mant) + float64(e)*crLogAny(2.0)
 }
 
-// index2 is int(random() * n) for an int n in [1, 2^53).
+// index2 is Python 2's int(random() * n) for 0 <= n < 2^53: n is exact as
+// a float and the product is rounded once, as Python's.
 func index2(ctx *context, r pyval.Rand, n int) (int, error) {
-	v, err := randbelow2(ctx, r, big.NewInt(int64(n)))
-	if err != nil {
+	if err := ctx.Step(1); err != nil {
 		return 0, err
 	}
-	return int(v.Int64()), nil
+	return int(r.Random() * float64(n)), nil
 }
 
 // choice2 is Python 2's seq[int(random() * len(seq))]: an empty sequence
@@ -69,21 +66,9 @@ func choice2(ctx *context, r pyval.Rand, seq value) (value, error) {
 	if err != nil {
 		return value{}, err
 	}
-	if err := ctx.Step(1); err != nil {
+	i, err := index2(ctx, r, n)
+	if err != nil {
 		return value{}, err
 	}
-	i := int64(r.Random() * float64(n))
-	return pyval.GetItem(ctx, seq, pyval.Int(i))
-}
-
-// shuffle2 is Python 2's shuffle of a list.
-func shuffle2(ctx *context, r pyval.Rand, items []value) error {
-	for i := len(items) - 1; i >= 1; i-- {
-		j, err := index2(ctx, r, i+1)
-		if err != nil {
-			return err
-		}
-		items[i], items[j] = items[j], items[i]
-	}
-	return nil
+	return pyval.GetItem(ctx, seq, pyval.Int(int64(i)))
 }

@@ -562,13 +562,16 @@ func parseIntValue(ctx *context, x value, base int, fn string) (value, error) {
 		if err := ctx.Step(int64(len(s)/64 + 1)); err != nil {
 			return value{}, err
 		}
-		b, read, ok := parseIntPy2(s, base, fn == "long")
-		if !ok {
+		b, read, err := parseIntPy2(ctx, s, base, fn == "long")
+		if err != nil {
+			return value{}, err
+		}
+		if b == nil {
 			return value{}, intErrPy2(ctx, s, base, read, fn == "long")
 		}
 		return intResult(b), nil
 	}
-	if len(s) > 4300 && !ctx.Py2 && base != 2 && base != 4 && base != 8 && base != 16 && base != 32 {
+	if len(s) > 4300 && base != 2 && base != 4 && base != 8 && base != 16 && base != 32 {
 		// CPython's int max str digits limit (3.11+).
 		if n := len(strings.TrimSpace(s)); n > 4300 {
 			return value{}, valueErr("Exceeds the limit (4300 digits) for integer string conversion: value has %d digits; use sys.set_int_max_str_digits() to increase the limit", n)

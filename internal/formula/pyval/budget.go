@@ -56,9 +56,9 @@ func (c *Context) intBitsLimit() int64 {
 	return MaxIntBits
 }
 
-// checkIntBits fails when an int result of about bits bits would exceed the
+// CheckIntBits fails when an int result of about bits bits would exceed the
 // limit. bits is an estimate computed before the operation.
-func (c *Context) checkIntBits(bits float64) error {
+func (c *Context) CheckIntBits(bits float64) error {
 	if lim := c.intBitsLimit(); bits > float64(lim) {
 		return &Exception{Type: "MemoryError", Msg: "int result of about " + strconv.FormatFloat(bits, 'g', 4, 64) + " bits exceeds the formula limit of " + strconv.FormatInt(lim, 10) + " bits"}
 	}

@@ -129,7 +129,7 @@ func ToInt(ctx *Context, v Value, base int) (Value, error) {
 		if base == 1 || base > 36 {
 			return Value{}, valueError("int() base must be >= 2 and <= 36, or 0")
 		}
-		r, err := parsePyInt(asciiDigits(strings.TrimFunc(v.String(), unicode.IsSpace)), base, !ctx.py2())
+		r, err := parsePyInt(asciiDigits(strings.TrimFunc(v.String(), unicode.IsSpace)), base)
 		if err != nil {
 			return Value{}, err
 		}
@@ -147,8 +147,7 @@ func ToInt(ctx *Context, v Value, base int) (Value, error) {
 }
 
 // parsePyInt returns Undefined (and no error) for invalid literals.
-// digitLimit applies Python 3's 4300-digit limit.
-func parsePyInt(s string, base int, digitLimit bool) (Value, error) {
+func parsePyInt(s string, base int) (Value, error) {
 	neg := false
 	if s != "" && (s[0] == '+' || s[0] == '-') {
 		neg = s[0] == '-'
@@ -187,7 +186,7 @@ func parsePyInt(s string, base int, digitLimit bool) (Value, error) {
 			return Value{}, nil
 		}
 	}
-	if digitLimit && base&(base-1) != 0 && len(clean) > MaxStrDigits {
+	if base&(base-1) != 0 && len(clean) > MaxStrDigits {
 		return Value{}, valueError("Exceeds the limit (4300 digits) for integer string conversion: value has " + strconv.Itoa(len(clean)) + " digits; use sys.set_int_max_str_digits() to increase the limit")
 	}
 	if len(clean) <= 18 && base <= 10 || len(clean) <= 15 {

@@ -206,7 +206,7 @@ func bigBinary(ctx *Context, op Op, a, b Value) (Value, error) {
 	x, y := BigOf(a), BigOf(b)
 	switch op {
 	case OpAdd, OpSub:
-		if err := ctx.checkIntBits(float64(max(x.BitLen(), y.BitLen()) + 1)); err != nil {
+		if err := ctx.CheckIntBits(float64(max(x.BitLen(), y.BitLen()) + 1)); err != nil {
 			return Value{}, err
 		}
 		if op == OpAdd {
@@ -214,7 +214,7 @@ func bigBinary(ctx *Context, op Op, a, b Value) (Value, error) {
 		}
 		return bigVal(new(big.Int).Sub(x, y)), nil
 	case OpMul:
-		if err := ctx.checkIntBits(float64(x.BitLen() + y.BitLen())); err != nil {
+		if err := ctx.CheckIntBits(float64(x.BitLen() + y.BitLen())); err != nil {
 			return Value{}, err
 		}
 		return bigVal(new(big.Int).Mul(x, y)), nil
@@ -261,9 +261,9 @@ func bigBinary(ctx *Context, op Op, a, b Value) (Value, error) {
 			return Int(0), nil
 		}
 		if !y.IsInt64() {
-			return Value{}, ctx.checkIntBits(math.Inf(1))
+			return Value{}, ctx.CheckIntBits(math.Inf(1))
 		}
-		if err := ctx.checkIntBits(float64(x.BitLen()) + float64(y.Int64())); err != nil {
+		if err := ctx.CheckIntBits(float64(x.BitLen()) + float64(y.Int64())); err != nil {
 			return Value{}, err
 		}
 		return bigVal(new(big.Int).Lsh(x, uint(y.Int64()))), nil
@@ -329,10 +329,10 @@ func intPow(ctx *Context, a, b Value) (Value, error) {
 		}
 	}
 	if b.K == BigKind {
-		return Value{}, ctx.checkIntBits(math.Inf(1))
+		return Value{}, ctx.CheckIntBits(math.Inf(1))
 	}
 	e := int64(b.N)
-	if err := ctx.checkIntBits(float64(bitLen(a)-1)*float64(e) + 1); err != nil {
+	if err := ctx.CheckIntBits(float64(bitLen(a)-1)*float64(e) + 1); err != nil {
 		return Value{}, err
 	}
 	if a.K != BigKind {

@@ -241,6 +241,9 @@ func percentFormat(ctx *Context, format string, args Value, bytes bool) (string,
 		if conv == '%' && ctx.py2() {
 			// Python 2: a '%' with flags or width takes no argument and
 			// is padded with blanks ("%5%" is "    %").
+			if err := ctx.CheckSize(out.len() + max(sp.width, 1)); err != nil {
+				return "", err
+			}
 			pad := strings.Repeat(" ", max(sp.width-1, 0))
 			if sp.minus {
 				out.write("%"+pad, len(format))
