@@ -63,6 +63,7 @@ An EXPR starting with "-" must follow "--".`,
 			mode := formulaMode(py2)
 			host := map[string]bool{}
 			values := map[string]pyval.Value{}
+			var order []string // the names as first bound, for locals()
 			for _, kv := range vars {
 				name, lit, ok := strings.Cut(kv, "=")
 				name = strings.TrimSpace(name)
@@ -72,6 +73,9 @@ An EXPR starting with "-" must follow "--".`,
 				v, err := formulaVarValue(lit, mode, seed)
 				if err != nil {
 					return exit(ExitUsage, fmt.Errorf("chaoslab: --var %s: %v", name, err))
+				}
+				if !host[name] {
+					order = append(order, name)
 				}
 				host[name] = true
 				values[name] = v
@@ -93,9 +97,7 @@ An EXPR starting with "-" must follow "--".`,
 			ns, _ := pyval.NewDict()
 			env := prog.NewEnv(ctx)
 			env.Namespace = ns
-			for _, kv := range vars {
-				name, _, _ := strings.Cut(kv, "=")
-				name = strings.TrimSpace(name)
+			for _, name := range order {
 				v := values[name]
 				ns.SetStr(name, v)
 				if i := prog.Slot(name); i >= 0 {

@@ -647,16 +647,10 @@ func (d *device) SyncLocals() {
 		if !a.keep && a.ue == ueNone {
 			continue
 		}
-		switch {
-		case a.err == nil && !a.val.IsUndefined():
+		if a.err == nil && !a.val.IsUndefined() {
 			d.ns.SetStr(a.name, a.val)
-		case !d.nsHas(a.name):
+		} else if _, ok := d.ns.GetStr(a.name); !ok {
 			d.ns.SetStr(a.name, pyval.None)
 		}
 	}
-}
-
-func (d *device) nsHas(name string) bool {
-	_, ok := d.ns.GetStr(name)
-	return ok
 }

@@ -71,13 +71,13 @@ func rangeIndex(ctx *context, self value, args []value, kw []keyword) (value, er
 	return value{}, valueErr("sequence.index(x): x not in sequence")
 }
 
-// oneArg checks a method call of exactly one positional argument.
+// oneArg is the argument of a method of exactly one positional argument.
 func oneArg(name string, args []value, kw []keyword) (value, error) {
-	if len(kw) > 0 {
-		return value{}, typeErr("%s() takes no keyword arguments", name)
+	if err := noKw(name, kw); err != nil {
+		return value{}, err
 	}
-	if len(args) != 1 {
-		return value{}, typeErr("%s() takes exactly one argument (%d given)", name, len(args))
+	if err := arity(name, args, 1, 1); err != nil {
+		return value{}, err
 	}
 	return args[0], nil
 }
